@@ -1,0 +1,643 @@
+//! Recurring series as Exchange can express them, and their expansion into
+//! single occurrences.
+//!
+//! Occurrences are computed on local wall-clock dates in the series' zone and
+//! only then turned into instants, so a weekly 09:00 meeting stays at 09:00
+//! local time on both sides of a DST change. Expansion is pure: the horizon
+//! is an argument, not a clock read.
+
+use std::collections::BTreeMap;
+
+use chrono::{
+    DateTime, Datelike, Duration, Months, NaiveDate, NaiveDateTime, NaiveTime, Utc, Weekday,
+};
+use serde::{Deserialize, Serialize};
+
+use crate::ids::ItemId;
+use crate::model::time::{When, Zone};
+
+/// A recurring series: pattern, range, and the occurrences that differ from
+/// the pattern.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub struct Recurrence {
+    /// How often.
+    pub pattern: Pattern,
+    /// From when and until when.
+    pub range: RecurrenceRange,
+    /// The zone of the series (EWS `StartTimeZone` of the master); it decides
+    /// local dates and wall-clock times, for all-day series too.
+    pub zone: Zone,
+    /// Occurrences moved or edited on their own.
+    pub modified: Vec<ModifiedOccurrence>,
+    /// Original start instants of deleted occurrences.
+    pub deleted: Vec<DateTime<Utc>>,
+}
+
+/// The recurrence pattern (EWS `RecurrencePatternTypes`, without the task
+/// regeneration patterns).
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum Pattern {
+    /// Every `interval` days.
+    Daily {
+        /// Days between occurrences (at least 1).
+        interval: u32,
+    },
+    /// On `days` of every `interval`-th week.
+    Weekly {
+        /// Weeks between occurrences.
+        interval: u32,
+        /// Week days on which it occurs.
+        days: Vec<Weekday>,
+        /// First day of the week (decides which weeks count).
+        first_day_of_week: Weekday,
+    },
+    /// On day `day_of_month` of every `interval`-th month (the last day of
+    /// shorter months, as Outlook does).
+    AbsoluteMonthly {
+        /// Months between occurrences.
+        interval: u32,
+        /// Day of the month, 1 to 31.
+        day_of_month: u32,
+    },
+    /// On the `week`-th `day` of every `interval`-th month.
+    RelativeMonthly {
+        /// Months between occurrences.
+        interval: u32,
+        /// Which one: first, second, third, fourth or last.
+        week: WeekOfMonth,
+        /// Which kind of day.
+        day: DaySelector,
+    },
+    /// Every year on `day_of_month` of `month`.
+    AbsoluteYearly {
+        /// Month 1 to 12.
+        month: u32,
+        /// Day of month 1 to 31 (clamped to the month's length).
+        day_of_month: u32,
+    },
+    /// Every year on the `week`-th `day` of `month`.
+    RelativeYearly {
+        /// Month 1 to 12.
+        month: u32,
+        /// Which one.
+        week: WeekOfMonth,
+        /// Which kind of day.
+        day: DaySelector,
+    },
+}
+
+/// EWS `DayOfWeekIndexType`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum WeekOfMonth {
+    /// First.
+    First,
+    /// Second.
+    Second,
+    /// Third.
+    Third,
+    /// Fourth.
+    Fourth,
+    /// Last.
+    Last,
+}
+
+/// EWS `DayOfWeekType`: a week day, or any day, any weekday, any weekend day.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum DaySelector {
+    /// That week day.
+    On(Weekday),
+    /// Any day.
+    Day,
+    /// Monday to Friday.
+    Weekday,
+    /// Saturday or Sunday.
+    WeekendDay,
+}
+
+impl DaySelector {
+    fn matches(self, d: Weekday) -> bool {
+        match self {
+            DaySelector::On(w) => w == d,
+            DaySelector::Day => true,
+            DaySelector::Weekday => !matches!(d, Weekday::Sat | Weekday::Sun),
+            DaySelector::WeekendDay => matches!(d, Weekday::Sat | Weekday::Sun),
+        }
+    }
+}
+
+/// Start and end of a series.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub struct RecurrenceRange {
+    /// The first day the pattern applies (local date).
+    pub start: NaiveDate,
+    /// Where it ends.
+    pub end: RangeEnd,
+}
+
+/// How a series ends.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(tag = "kind", content = "value", rename_all = "snake_case")]
+pub enum RangeEnd {
+    /// Never.
+    NoEnd,
+    /// After this day (inclusive).
+    EndDate(NaiveDate),
+    /// After this many occurrences.
+    Numbered(u32),
+}
+
+/// An occurrence that was moved or edited on its own.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub struct ModifiedOccurrence {
+    /// Where the pattern put it.
+    pub original_start: DateTime<Utc>,
+    /// The occurrence's own item id, when the mailbox gave one.
+    pub id: Option<ItemId>,
+    /// When it takes place now.
+    pub when: When,
+    /// Its own subject, when it differs from the series.
+    pub subject: Option<String>,
+    /// Its own location, when it differs from the series.
+    pub location: Option<String>,
+}
+
+/// One occurrence of a series, as expanded.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Occurrence {
+    /// 1-based position in the series, counting deleted occurrences (EWS
+    /// `InstanceIndex`).
+    pub index: u32,
+    /// Where the pattern put it: the stable identity of the occurrence.
+    pub original_start: DateTime<Utc>,
+    /// When it takes place (moved occurrences differ from the pattern).
+    pub when: When,
+    /// The modification, if this occurrence was edited on its own.
+    pub modified: Option<ModifiedOccurrence>,
+}
+
+/// Stop expanding after this many pattern steps, whatever the pattern says:
+/// a malformed pattern must not hang the hub.
+const MAX_STEPS: u32 = 20_000;
+
+impl Recurrence {
+    /// The occurrences of the series whose master spans `first` that overlap
+    /// `[from, to)`, in order, without deleted ones and with modified ones
+    /// in their modified form.
+    pub fn expand(&self, first: &When, from: DateTime<Utc>, to: DateTime<Utc>) -> Vec<Occurrence> {
+        let deleted: Vec<NaiveDate> = self.deleted.iter().map(|d| self.local_date(*d)).collect();
+        let modified: BTreeMap<NaiveDate, &ModifiedOccurrence> = self
+            .modified
+            .iter()
+            .map(|m| (self.local_date(m.original_start), m))
+            .collect();
+        let mut out = Vec::new();
+        for (index, date) in self.dates(to).into_iter().enumerate() {
+            let index = index as u32 + 1;
+            if deleted.contains(&date) {
+                continue;
+            }
+            let (original_start, when) = self.place(first, date);
+            let m = modified.get(&date).copied();
+            let when = m.map_or(when, |m| m.when.clone());
+            if when.overlaps(from, to, self.zone) {
+                out.push(Occurrence {
+                    index,
+                    original_start,
+                    when,
+                    modified: m.cloned(),
+                });
+            }
+        }
+        out
+    }
+
+    /// The local date of an instant in the series' zone.
+    pub fn local_date(&self, instant: DateTime<Utc>) -> NaiveDate {
+        self.zone.local(instant).date()
+    }
+
+    /// Places an occurrence on `date`: the master's wall-clock start and
+    /// duration on that local date.
+    fn place(&self, first: &When, date: NaiveDate) -> (DateTime<Utc>, When) {
+        match first {
+            When::Timed { start, end, .. } => {
+                let local_start = self.zone.local(*start);
+                let local_len = self.zone.local(*end) - local_start;
+                let s = date.and_time(local_start.time());
+                let e: NaiveDateTime = s + local_len;
+                let start = self.zone.instant(s);
+                let end = self.zone.instant(e);
+                (start, When::timed(start, end, self.zone))
+            }
+            When::AllDay { first_day, end_day } => {
+                let days = (*end_day - *first_day).num_days().max(1);
+                let original = self.zone.instant(date.and_time(NaiveTime::MIN));
+                (
+                    original,
+                    When::AllDay {
+                        first_day: date,
+                        end_day: date + Duration::days(days),
+                    },
+                )
+            }
+        }
+    }
+
+    /// All pattern dates from the range start up to the range end or the
+    /// local date of `to`, whichever is first.
+    fn dates(&self, to: DateTime<Utc>) -> Vec<NaiveDate> {
+        let horizon = self.zone.local(to).date();
+        let last = match self.range.end {
+            RangeEnd::EndDate(d) => d.min(horizon),
+            _ => horizon,
+        };
+        let limit = match self.range.end {
+            RangeEnd::Numbered(n) => n,
+            _ => u32::MAX,
+        };
+        let mut out = Vec::new();
+        let mut emit = |d: NaiveDate| -> bool {
+            if d < self.range.start {
+                return true;
+            }
+            if d > last || out.len() as u32 >= limit {
+                return false;
+            }
+            out.push(d);
+            true
+        };
+        let start = self.range.start;
+        match &self.pattern {
+            Pattern::Daily { interval } => {
+                let step = i64::from((*interval).max(1));
+                for k in 0..MAX_STEPS {
+                    if !emit(start + Duration::days(step * i64::from(k))) {
+                        break;
+                    }
+                }
+            }
+            Pattern::Weekly {
+                interval,
+                days,
+                first_day_of_week,
+            } => {
+                let mut sorted: Vec<Weekday> = days.clone();
+                sorted.sort_by_key(|d| d.days_since(*first_day_of_week));
+                sorted.dedup();
+                if sorted.is_empty() {
+                    return out;
+                }
+                let week_start = start
+                    - Duration::days(i64::from(start.weekday().days_since(*first_day_of_week)));
+                let step = i64::from((*interval).max(1)) * 7;
+                'weeks: for k in 0..MAX_STEPS {
+                    let base = week_start + Duration::days(step * i64::from(k));
+                    for d in &sorted {
+                        let day =
+                            base + Duration::days(i64::from(d.days_since(*first_day_of_week)));
+                        if !emit(day) {
+                            break 'weeks;
+                        }
+                    }
+                }
+            }
+            Pattern::AbsoluteMonthly {
+                interval,
+                day_of_month,
+            } => {
+                month_steps(
+                    start,
+                    *interval,
+                    |y, m| clamp_day(y, m, *day_of_month),
+                    &mut emit,
+                );
+            }
+            Pattern::RelativeMonthly {
+                interval,
+                week,
+                day,
+            } => {
+                month_steps(
+                    start,
+                    *interval,
+                    |y, m| nth_day(y, m, *week, *day),
+                    &mut emit,
+                );
+            }
+            Pattern::AbsoluteYearly {
+                month,
+                day_of_month,
+            } => {
+                for y in start.year()..start.year().saturating_add(MAX_STEPS as i32 / 12) {
+                    let Some(d) = clamp_day(y, *month, *day_of_month) else {
+                        break;
+                    };
+                    if !emit(d) {
+                        break;
+                    }
+                }
+            }
+            Pattern::RelativeYearly { month, week, day } => {
+                for y in start.year()..start.year().saturating_add(MAX_STEPS as i32 / 12) {
+                    let Some(d) = nth_day(y, *month, *week, *day) else {
+                        break;
+                    };
+                    if !emit(d) {
+                        break;
+                    }
+                }
+            }
+        }
+        out
+    }
+}
+
+/// Steps through every `interval`-th month from the range start's month.
+fn month_steps(
+    start: NaiveDate,
+    interval: u32,
+    day_in: impl Fn(i32, u32) -> Option<NaiveDate>,
+    emit: &mut impl FnMut(NaiveDate) -> bool,
+) {
+    let Some(first_of_month) = start.with_day(1) else {
+        return;
+    };
+    let step = interval.max(1);
+    for k in 0..MAX_STEPS / 12 {
+        let Some(month) = first_of_month.checked_add_months(Months::new(k * step)) else {
+            return;
+        };
+        let Some(d) = day_in(month.year(), month.month()) else {
+            return;
+        };
+        if !emit(d) {
+            return;
+        }
+    }
+}
+
+fn days_in_month(y: i32, m: u32) -> Option<u32> {
+    let first = NaiveDate::from_ymd_opt(y, m, 1)?;
+    let next = first.checked_add_months(Months::new(1))?;
+    Some((next - first).num_days() as u32)
+}
+
+/// Day `day` of the month, or its last day when the month is shorter.
+fn clamp_day(y: i32, m: u32, day: u32) -> Option<NaiveDate> {
+    let len = days_in_month(y, m)?;
+    NaiveDate::from_ymd_opt(y, m, day.clamp(1, len))
+}
+
+/// The `week`-th day matching `sel` in the month.
+fn nth_day(y: i32, m: u32, week: WeekOfMonth, sel: DaySelector) -> Option<NaiveDate> {
+    let len = days_in_month(y, m)?;
+    let matching: Vec<NaiveDate> = (1..=len)
+        .filter_map(|d| NaiveDate::from_ymd_opt(y, m, d))
+        .filter(|d| sel.matches(d.weekday()))
+        .collect();
+    let pick = match week {
+        WeekOfMonth::First => matching.first(),
+        WeekOfMonth::Second => matching.get(1),
+        WeekOfMonth::Third => matching.get(2),
+        WeekOfMonth::Fourth => matching.get(3),
+        WeekOfMonth::Last => matching.last(),
+    };
+    pick.copied()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use chrono::TimeZone;
+
+    fn zone(name: &str) -> Zone {
+        name.parse().unwrap()
+    }
+
+    fn date(y: i32, m: u32, d: u32) -> NaiveDate {
+        NaiveDate::from_ymd_opt(y, m, d).unwrap()
+    }
+
+    fn series(pattern: Pattern, start: NaiveDate, end: RangeEnd, z: Zone) -> Recurrence {
+        Recurrence {
+            pattern,
+            range: RecurrenceRange { start, end },
+            zone: z,
+            modified: vec![],
+            deleted: vec![],
+        }
+    }
+
+    fn nine_to_ten(z: Zone, d: NaiveDate) -> When {
+        let s = z.instant(d.and_hms_opt(9, 0, 0).unwrap());
+        When::timed(s, s + Duration::hours(1), z)
+    }
+
+    fn all(r: &Recurrence, first: &When) -> Vec<Occurrence> {
+        let from = Utc.with_ymd_and_hms(2000, 1, 1, 0, 0, 0).unwrap();
+        let to = Utc.with_ymd_and_hms(2030, 1, 1, 0, 0, 0).unwrap();
+        r.expand(first, from, to)
+    }
+
+    #[test]
+    fn weekly_keeps_wall_clock_time_across_dst() {
+        let z = zone("Europe/Berlin");
+        let start = date(2026, 3, 16);
+        let r = series(
+            Pattern::Weekly {
+                interval: 1,
+                days: vec![Weekday::Mon],
+                first_day_of_week: Weekday::Mon,
+            },
+            start,
+            RangeEnd::Numbered(4),
+            z,
+        );
+        let occ = all(&r, &nine_to_ten(z, start));
+        assert_eq!(occ.len(), 4);
+        for o in &occ {
+            let local = z.local(o.original_start);
+            assert_eq!(
+                local.time(),
+                NaiveTime::from_hms_opt(9, 0, 0).unwrap(),
+                "{local}"
+            );
+        }
+        // Before the change 09:00 CET is 08:00 UTC, after it 07:00 UTC.
+        assert_eq!(occ[0].original_start.format("%H").to_string(), "08");
+        assert_eq!(occ[3].original_start.format("%H").to_string(), "07");
+    }
+
+    #[test]
+    fn monthly_on_the_31st_falls_on_the_last_day_of_short_months() {
+        let z = Zone::UTC;
+        let r = series(
+            Pattern::AbsoluteMonthly {
+                interval: 1,
+                day_of_month: 31,
+            },
+            date(2026, 1, 31),
+            RangeEnd::Numbered(3),
+            z,
+        );
+        let days: Vec<_> = all(&r, &nine_to_ten(z, date(2026, 1, 31)))
+            .iter()
+            .map(|o| o.original_start.date_naive())
+            .collect();
+        assert_eq!(
+            days,
+            vec![date(2026, 1, 31), date(2026, 2, 28), date(2026, 3, 31)]
+        );
+    }
+
+    #[test]
+    fn relative_monthly_last_weekday_and_yearly_patterns() {
+        let z = Zone::UTC;
+        let r = series(
+            Pattern::RelativeMonthly {
+                interval: 2,
+                week: WeekOfMonth::Last,
+                day: DaySelector::Weekday,
+            },
+            date(2026, 1, 1),
+            RangeEnd::Numbered(2),
+            z,
+        );
+        let days: Vec<_> = all(&r, &nine_to_ten(z, date(2026, 1, 30)))
+            .iter()
+            .map(|o| o.original_start.date_naive())
+            .collect();
+        assert_eq!(days, vec![date(2026, 1, 30), date(2026, 3, 31)]);
+
+        let y = series(
+            Pattern::RelativeYearly {
+                month: 11,
+                week: WeekOfMonth::Fourth,
+                day: DaySelector::On(Weekday::Thu),
+            },
+            date(2026, 1, 1),
+            RangeEnd::EndDate(date(2027, 12, 31)),
+            z,
+        );
+        let days: Vec<_> = all(&y, &nine_to_ten(z, date(2026, 11, 26)))
+            .iter()
+            .map(|o| o.original_start.date_naive())
+            .collect();
+        assert_eq!(days, vec![date(2026, 11, 26), date(2027, 11, 25)]);
+
+        let a = series(
+            Pattern::AbsoluteYearly {
+                month: 2,
+                day_of_month: 29,
+            },
+            date(2027, 1, 1),
+            RangeEnd::Numbered(2),
+            z,
+        );
+        let days: Vec<_> = all(&a, &nine_to_ten(z, date(2027, 2, 28)))
+            .iter()
+            .map(|o| o.original_start.date_naive())
+            .collect();
+        assert_eq!(days, vec![date(2027, 2, 28), date(2028, 2, 29)]);
+    }
+
+    #[test]
+    fn deleted_occurrences_keep_their_index_slot_and_modified_ones_move() {
+        let z = zone("America/New_York");
+        let start = date(2026, 10, 26);
+        let mut r = series(
+            Pattern::Daily { interval: 1 },
+            start,
+            RangeEnd::Numbered(5),
+            z,
+        );
+        let first = nine_to_ten(z, start);
+        let plain = all(&r, &first);
+        r.deleted.push(plain[1].original_start);
+        let moved = nine_to_ten(z, date(2026, 10, 29)); // keep the day, change the hour below
+        let moved = match moved {
+            When::Timed { start, end, zone } => {
+                When::timed(start + Duration::hours(2), end + Duration::hours(2), zone)
+            }
+            other => other,
+        };
+        r.modified.push(ModifiedOccurrence {
+            original_start: plain[3].original_start,
+            id: None,
+            when: moved.clone(),
+            subject: Some("moved".into()),
+            location: None,
+        });
+        let occ = all(&r, &first);
+        let idx: Vec<u32> = occ.iter().map(|o| o.index).collect();
+        assert_eq!(idx, vec![1, 3, 4, 5]);
+        let fourth = occ.iter().find(|o| o.index == 4).unwrap();
+        assert_eq!(fourth.when, moved);
+        assert_eq!(fourth.original_start, plain[3].original_start);
+    }
+
+    #[test]
+    fn all_day_series_stay_on_their_dates() {
+        let z = zone("Pacific/Kiritimati");
+        let start = date(2026, 6, 1);
+        let r = series(
+            Pattern::Weekly {
+                interval: 2,
+                days: vec![Weekday::Mon, Weekday::Fri],
+                first_day_of_week: Weekday::Sun,
+            },
+            start,
+            RangeEnd::Numbered(4),
+            z,
+        );
+        let occ = all(&r, &When::all_day(start, 1));
+        let days: Vec<_> = occ
+            .iter()
+            .map(|o| match &o.when {
+                When::AllDay { first_day, .. } => *first_day,
+                other => panic!("expected all-day, got {other}"),
+            })
+            .collect();
+        assert_eq!(
+            days,
+            vec![
+                date(2026, 6, 1),
+                date(2026, 6, 5),
+                date(2026, 6, 15),
+                date(2026, 6, 19)
+            ]
+        );
+    }
+
+    #[test]
+    fn an_empty_weekly_pattern_yields_nothing_and_a_window_cuts() {
+        let z = Zone::UTC;
+        let empty = series(
+            Pattern::Weekly {
+                interval: 1,
+                days: vec![],
+                first_day_of_week: Weekday::Mon,
+            },
+            date(2026, 1, 1),
+            RangeEnd::NoEnd,
+            z,
+        );
+        assert!(all(&empty, &nine_to_ten(z, date(2026, 1, 1))).is_empty());
+        let daily = series(
+            Pattern::Daily { interval: 1 },
+            date(2026, 1, 1),
+            RangeEnd::NoEnd,
+            z,
+        );
+        let from = Utc.with_ymd_and_hms(2026, 1, 10, 0, 0, 0).unwrap();
+        let to = Utc.with_ymd_and_hms(2026, 1, 13, 0, 0, 0).unwrap();
+        let occ = daily.expand(&nine_to_ten(z, date(2026, 1, 1)), from, to);
+        assert_eq!(
+            occ.iter().map(|o| o.index).collect::<Vec<_>>(),
+            vec![10, 11, 12]
+        );
+    }
+}

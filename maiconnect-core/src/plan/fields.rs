@@ -1,0 +1,570 @@
+//! The fields that the planner merges, per kind of record.
+//!
+//! A field is merged only when both systems hold it; fields that one side
+//! lacks (Outlook categories, the CRM transaction type, …) never flow, so a
+//! side that cannot store a value never reports it as changed.
+
+use std::fmt;
+use std::str::FromStr;
+
+use serde::de::DeserializeOwned;
+use serde::{Deserialize, Serialize};
+
+use crate::model::{Appointment, Attachment, Attendee, Contact, ObjectKind, Record, Task};
+
+/// A merged field of an appointment, task or contact.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Field {
+    /// Subject / description.
+    Subject,
+    /// Location.
+    Location,
+    /// Long text.
+    Body,
+    /// Start and end (appointments).
+    When,
+    /// Private flag.
+    Private,
+    /// Importance / priority.
+    Importance,
+    /// Attendees / partners (appointments).
+    Attendees,
+    /// File attachments.
+    Attachments,
+    /// Due date (tasks).
+    DueDate,
+    /// Completed (tasks).
+    Completed,
+    /// First name (contacts).
+    GivenName,
+    /// Last name (contacts).
+    Surname,
+    /// Middle name (contacts).
+    MiddleName,
+    /// Title (contacts).
+    Title,
+    /// File as (contacts).
+    FileAs,
+    /// Display name (contacts).
+    DisplayName,
+    /// Company (contacts).
+    Company,
+    /// Department (contacts).
+    Department,
+    /// Job title (contacts).
+    JobTitle,
+    /// E-mail addresses (contacts).
+    Emails,
+    /// Business phone (contacts).
+    BusinessPhone,
+    /// Mobile phone (contacts).
+    MobilePhone,
+    /// Business fax (contacts).
+    BusinessFax,
+    /// Business address (contacts).
+    BusinessAddress,
+}
+
+impl Field {
+    /// The name used in configuration, plans and the audit journal.
+    pub fn name(self) -> &'static str {
+        match self {
+            Field::Subject => "subject",
+            Field::Location => "location",
+            Field::Body => "body",
+            Field::When => "when",
+            Field::Private => "private",
+            Field::Importance => "importance",
+            Field::Attendees => "attendees",
+            Field::Attachments => "attachments",
+            Field::DueDate => "due_date",
+            Field::Completed => "completed",
+            Field::GivenName => "given_name",
+            Field::Surname => "surname",
+            Field::MiddleName => "middle_name",
+            Field::Title => "title",
+            Field::FileAs => "file_as",
+            Field::DisplayName => "display_name",
+            Field::Company => "company",
+            Field::Department => "department",
+            Field::JobTitle => "job_title",
+            Field::Emails => "emails",
+            Field::BusinessPhone => "business_phone",
+            Field::MobilePhone => "mobile_phone",
+            Field::BusinessFax => "business_fax",
+            Field::BusinessAddress => "business_address",
+        }
+    }
+
+    /// Every field.
+    pub const ALL: [Field; 24] = [
+        Field::Subject,
+        Field::Location,
+        Field::Body,
+        Field::When,
+        Field::Private,
+        Field::Importance,
+        Field::Attendees,
+        Field::Attachments,
+        Field::DueDate,
+        Field::Completed,
+        Field::GivenName,
+        Field::Surname,
+        Field::MiddleName,
+        Field::Title,
+        Field::FileAs,
+        Field::DisplayName,
+        Field::Company,
+        Field::Department,
+        Field::JobTitle,
+        Field::Emails,
+        Field::BusinessPhone,
+        Field::MobilePhone,
+        Field::BusinessFax,
+        Field::BusinessAddress,
+    ];
+}
+
+impl fmt::Display for Field {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.name())
+    }
+}
+
+impl FromStr for Field {
+    type Err = String;
+    fn from_str(s: &str) -> Result<Self, String> {
+        Field::ALL
+            .into_iter()
+            .find(|f| f.name() == s)
+            .ok_or_else(|| format!("{s:?} is not a synchronised field"))
+    }
+}
+
+/// How a field's values are merged.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum MergeKind {
+    /// The whole value flows.
+    Scalar,
+    /// A set of elements matched by key: additions and removals on either
+    /// side are merged element by element.
+    Set,
+}
+
+/// A record type that the planner can merge field by field.
+pub trait SyncRecord:
+    Clone + PartialEq + fmt::Debug + Serialize + DeserializeOwned + Send + Sync + 'static
+{
+    /// The kind of object.
+    const KIND: ObjectKind;
+    /// The fields both systems hold, in the order plans list them.
+    const MERGED: &'static [Field];
+
+    /// Whether two records hold the same value in `field`.
+    fn same(&self, other: &Self, field: Field) -> bool;
+    /// Copies `field` from `other` into `self`.
+    fn copy_field(&mut self, other: &Self, field: Field);
+    /// How `field` merges.
+    fn merge_kind(field: Field) -> MergeKind {
+        match field {
+            Field::Attendees | Field::Attachments => MergeKind::Set,
+            _ => MergeKind::Scalar,
+        }
+    }
+    /// The attendees, for records that have them.
+    fn attendees(&self) -> &[Attendee] {
+        &[]
+    }
+    /// Replaces the attendees.
+    fn set_attendees(&mut self, _: Vec<Attendee>) {}
+    /// The attachments, for records that have them.
+    fn attachments(&self) -> &[Attachment] {
+        &[]
+    }
+    /// Replaces the attachments.
+    fn set_attachments(&mut self, _: Vec<Attachment>) {}
+
+    /// Wraps the record.
+    fn into_record(self) -> Record;
+    /// Unwraps a record of this kind.
+    fn from_record(record: &Record) -> Option<&Self>;
+    /// A text rendering of one field's value, for plans and the audit journal.
+    fn show(&self, field: Field) -> String;
+    /// Appends the exact JSON form of one field's value (for fingerprints).
+    fn field_json(&self, field: Field, out: &mut Vec<u8>);
+}
+
+/// Appends `value` as JSON; the model's types always serialise.
+fn json<T: Serialize + ?Sized>(out: &mut Vec<u8>, value: &T) {
+    if serde_json::to_writer(&mut *out, value).is_err() {
+        out.extend_from_slice(b"?");
+    }
+}
+
+/// Renders a value for display in plans, cutting long text.
+fn cut(text: &str) -> String {
+    const MAX: usize = 60;
+    let mut out: String = text.chars().take(MAX).collect();
+    if text.chars().count() > MAX {
+        out.push('…');
+    }
+    format!("{out:?}")
+}
+
+fn show_list<T: fmt::Display>(items: &[T]) -> String {
+    let parts: Vec<String> = items.iter().map(ToString::to_string).collect();
+    format!("[{}]", parts.join(", "))
+}
+
+impl SyncRecord for Appointment {
+    const KIND: ObjectKind = ObjectKind::Appointment;
+    const MERGED: &'static [Field] = &[
+        Field::Subject,
+        Field::Location,
+        Field::Body,
+        Field::When,
+        Field::Private,
+        Field::Importance,
+        Field::Attendees,
+        Field::Attachments,
+    ];
+
+    fn same(&self, o: &Self, field: Field) -> bool {
+        match field {
+            Field::Subject => self.subject == o.subject,
+            Field::Location => self.location == o.location,
+            Field::Body => self.body == o.body,
+            Field::When => self.when.same_time(&o.when),
+            Field::Private => self.is_private() == o.is_private(),
+            Field::Importance => self.importance == o.importance,
+            Field::Attendees => self.attendees == o.attendees,
+            Field::Attachments => same_attachments(&self.attachments, &o.attachments),
+            _ => true,
+        }
+    }
+
+    fn copy_field(&mut self, o: &Self, field: Field) {
+        match field {
+            Field::Subject => self.subject.clone_from(&o.subject),
+            Field::Location => self.location.clone_from(&o.location),
+            Field::Body => self.body.clone_from(&o.body),
+            Field::When => self.when = o.when.clone(),
+            Field::Private => self.sensitivity = o.sensitivity,
+            Field::Importance => self.importance = o.importance,
+            Field::Attendees => self.attendees.clone_from(&o.attendees),
+            Field::Attachments => self.attachments.clone_from(&o.attachments),
+            _ => {}
+        }
+    }
+
+    fn attendees(&self) -> &[Attendee] {
+        &self.attendees
+    }
+    fn set_attendees(&mut self, a: Vec<Attendee>) {
+        self.attendees = a;
+    }
+    fn attachments(&self) -> &[Attachment] {
+        &self.attachments
+    }
+    fn set_attachments(&mut self, a: Vec<Attachment>) {
+        self.attachments = a;
+    }
+
+    fn into_record(self) -> Record {
+        Record::Appointment(self)
+    }
+    fn from_record(r: &Record) -> Option<&Self> {
+        match r {
+            Record::Appointment(a) => Some(a),
+            _ => None,
+        }
+    }
+
+    fn show(&self, field: Field) -> String {
+        match field {
+            Field::Subject => cut(&self.subject),
+            Field::Location => cut(&self.location),
+            Field::Body => cut(self.body.as_str()),
+            Field::When => self.when.to_string(),
+            Field::Private => self.is_private().to_string(),
+            Field::Importance => format!("{:?}", self.importance),
+            Field::Attendees => show_list(&self.attendees),
+            Field::Attachments => show_list(&self.attachments),
+            _ => String::new(),
+        }
+    }
+
+    fn field_json(&self, field: Field, out: &mut Vec<u8>) {
+        match field {
+            Field::Subject => json(out, &self.subject),
+            Field::Location => json(out, &self.location),
+            Field::Body => json(out, &self.body),
+            Field::When => json(out, &self.when),
+            Field::Private => json(out, &self.is_private()),
+            Field::Importance => json(out, &self.importance),
+            Field::Attendees => json(out, &self.attendees),
+            Field::Attachments => json(out, &attachment_keys(&self.attachments)),
+            _ => {}
+        }
+    }
+}
+
+impl SyncRecord for Task {
+    const KIND: ObjectKind = ObjectKind::Task;
+    const MERGED: &'static [Field] = &[
+        Field::Subject,
+        Field::Body,
+        Field::DueDate,
+        Field::Completed,
+        Field::Private,
+        Field::Importance,
+        Field::Attachments,
+    ];
+
+    fn same(&self, o: &Self, field: Field) -> bool {
+        match field {
+            Field::Subject => self.subject == o.subject,
+            Field::Body => self.body == o.body,
+            Field::DueDate => self.due_date == o.due_date,
+            Field::Completed => self.completed == o.completed,
+            Field::Private => self.is_private() == o.is_private(),
+            Field::Importance => self.importance == o.importance,
+            Field::Attachments => same_attachments(&self.attachments, &o.attachments),
+            _ => true,
+        }
+    }
+
+    fn copy_field(&mut self, o: &Self, field: Field) {
+        match field {
+            Field::Subject => self.subject.clone_from(&o.subject),
+            Field::Body => self.body.clone_from(&o.body),
+            Field::DueDate => self.due_date = o.due_date,
+            Field::Completed => self.completed = o.completed,
+            Field::Private => self.sensitivity = o.sensitivity,
+            Field::Importance => self.importance = o.importance,
+            Field::Attachments => self.attachments.clone_from(&o.attachments),
+            _ => {}
+        }
+    }
+
+    fn attachments(&self) -> &[Attachment] {
+        &self.attachments
+    }
+    fn set_attachments(&mut self, a: Vec<Attachment>) {
+        self.attachments = a;
+    }
+
+    fn into_record(self) -> Record {
+        Record::Task(self)
+    }
+    fn from_record(r: &Record) -> Option<&Self> {
+        match r {
+            Record::Task(t) => Some(t),
+            _ => None,
+        }
+    }
+
+    fn show(&self, field: Field) -> String {
+        match field {
+            Field::Subject => cut(&self.subject),
+            Field::Body => cut(self.body.as_str()),
+            Field::DueDate => self
+                .due_date
+                .map_or_else(|| "none".into(), |d| d.to_string()),
+            Field::Completed => self.completed.to_string(),
+            Field::Private => self.is_private().to_string(),
+            Field::Importance => format!("{:?}", self.importance),
+            Field::Attachments => show_list(&self.attachments),
+            _ => String::new(),
+        }
+    }
+
+    fn field_json(&self, field: Field, out: &mut Vec<u8>) {
+        match field {
+            Field::Subject => json(out, &self.subject),
+            Field::Body => json(out, &self.body),
+            Field::DueDate => json(out, &self.due_date),
+            Field::Completed => json(out, &self.completed),
+            Field::Private => json(out, &self.is_private()),
+            Field::Importance => json(out, &self.importance),
+            Field::Attachments => json(out, &attachment_keys(&self.attachments)),
+            _ => {}
+        }
+    }
+}
+
+impl SyncRecord for Contact {
+    const KIND: ObjectKind = ObjectKind::Contact;
+    const MERGED: &'static [Field] = &[
+        Field::GivenName,
+        Field::Surname,
+        Field::MiddleName,
+        Field::Title,
+        Field::FileAs,
+        Field::DisplayName,
+        Field::Company,
+        Field::Department,
+        Field::JobTitle,
+        Field::Emails,
+        Field::BusinessPhone,
+        Field::MobilePhone,
+        Field::BusinessFax,
+        Field::BusinessAddress,
+    ];
+
+    fn same(&self, o: &Self, field: Field) -> bool {
+        match field {
+            Field::GivenName => self.given_name == o.given_name,
+            Field::Surname => self.surname == o.surname,
+            Field::MiddleName => self.middle_name == o.middle_name,
+            Field::Title => self.title == o.title,
+            Field::FileAs => self.file_as == o.file_as,
+            Field::DisplayName => self.display_name == o.display_name,
+            Field::Company => self.company == o.company,
+            Field::Department => self.department == o.department,
+            Field::JobTitle => self.job_title == o.job_title,
+            Field::Emails => self.emails == o.emails,
+            Field::BusinessPhone => self.business_phone == o.business_phone,
+            Field::MobilePhone => self.mobile_phone == o.mobile_phone,
+            Field::BusinessFax => self.business_fax == o.business_fax,
+            Field::BusinessAddress => self.business_address == o.business_address,
+            _ => true,
+        }
+    }
+
+    fn copy_field(&mut self, o: &Self, field: Field) {
+        match field {
+            Field::GivenName => self.given_name.clone_from(&o.given_name),
+            Field::Surname => self.surname.clone_from(&o.surname),
+            Field::MiddleName => self.middle_name.clone_from(&o.middle_name),
+            Field::Title => self.title.clone_from(&o.title),
+            Field::FileAs => self.file_as.clone_from(&o.file_as),
+            Field::DisplayName => self.display_name.clone_from(&o.display_name),
+            Field::Company => self.company.clone_from(&o.company),
+            Field::Department => self.department.clone_from(&o.department),
+            Field::JobTitle => self.job_title.clone_from(&o.job_title),
+            Field::Emails => self.emails.clone_from(&o.emails),
+            Field::BusinessPhone => self.business_phone.clone_from(&o.business_phone),
+            Field::MobilePhone => self.mobile_phone.clone_from(&o.mobile_phone),
+            Field::BusinessFax => self.business_fax.clone_from(&o.business_fax),
+            Field::BusinessAddress => self.business_address.clone_from(&o.business_address),
+            _ => {}
+        }
+    }
+
+    fn into_record(self) -> Record {
+        Record::Contact(self)
+    }
+    fn from_record(r: &Record) -> Option<&Self> {
+        match r {
+            Record::Contact(c) => Some(c),
+            _ => None,
+        }
+    }
+
+    fn show(&self, field: Field) -> String {
+        match field {
+            Field::GivenName => cut(&self.given_name),
+            Field::Surname => cut(&self.surname),
+            Field::MiddleName => cut(&self.middle_name),
+            Field::Title => cut(&self.title),
+            Field::FileAs => cut(&self.file_as),
+            Field::DisplayName => cut(&self.display_name),
+            Field::Company => cut(&self.company),
+            Field::Department => cut(&self.department),
+            Field::JobTitle => cut(&self.job_title),
+            Field::Emails => show_list(&self.emails),
+            Field::BusinessPhone => cut(&self.business_phone),
+            Field::MobilePhone => cut(&self.mobile_phone),
+            Field::BusinessFax => cut(&self.business_fax),
+            Field::BusinessAddress => {
+                let a = &self.business_address;
+                cut(&format!(
+                    "{}, {} {}, {}",
+                    a.street, a.postal_code, a.city, a.country
+                ))
+            }
+            _ => String::new(),
+        }
+    }
+
+    fn field_json(&self, field: Field, out: &mut Vec<u8>) {
+        match field {
+            Field::GivenName => json(out, &self.given_name),
+            Field::Surname => json(out, &self.surname),
+            Field::MiddleName => json(out, &self.middle_name),
+            Field::Title => json(out, &self.title),
+            Field::FileAs => json(out, &self.file_as),
+            Field::DisplayName => json(out, &self.display_name),
+            Field::Company => json(out, &self.company),
+            Field::Department => json(out, &self.department),
+            Field::JobTitle => json(out, &self.job_title),
+            Field::Emails => json(out, &self.emails),
+            Field::BusinessPhone => json(out, &self.business_phone),
+            Field::MobilePhone => json(out, &self.mobile_phone),
+            Field::BusinessFax => json(out, &self.business_fax),
+            Field::BusinessAddress => json(out, &self.business_address),
+            _ => {}
+        }
+    }
+}
+
+fn attachment_keys(a: &[Attachment]) -> Vec<(String, u64)> {
+    let mut keys: Vec<_> = a.iter().map(|x| (x.name.to_lowercase(), x.size)).collect();
+    keys.sort();
+    keys
+}
+
+/// Attachments are the same when they hold the same files (by name and
+/// size), whatever the content references say.
+fn same_attachments(a: &[Attachment], b: &[Attachment]) -> bool {
+    let mut x: Vec<_> = a.iter().map(Attachment::key).collect();
+    let mut y: Vec<_> = b.iter().map(Attachment::key).collect();
+    x.sort();
+    y.sort();
+    x == y
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn field_names_round_trip() {
+        for f in Field::ALL {
+            assert_eq!(f.name().parse::<Field>().unwrap(), f);
+        }
+        assert!("colour".parse::<Field>().is_err());
+    }
+
+    #[test]
+    fn every_merged_field_is_compared_and_copied() {
+        // A field listed as merged must change `same` when copied from a
+        // record that differs in it; otherwise it would never flow.
+        let a = crate::testing::samples::appointment_a();
+        let b = crate::testing::samples::appointment_b();
+        for f in Appointment::MERGED {
+            assert!(!a.same(&b, *f), "samples must differ in {f}");
+            let mut c = a.clone();
+            c.copy_field(&b, *f);
+            assert!(c.same(&b, *f), "{f} was not copied");
+        }
+        let a = crate::testing::samples::task_a();
+        let b = crate::testing::samples::task_b();
+        for f in Task::MERGED {
+            assert!(!a.same(&b, *f), "samples must differ in {f}");
+            let mut c = a.clone();
+            c.copy_field(&b, *f);
+            assert!(c.same(&b, *f), "{f} was not copied");
+        }
+        let a = crate::testing::samples::contact_a();
+        let b = crate::testing::samples::contact_b();
+        for f in Contact::MERGED {
+            assert!(!a.same(&b, *f), "samples must differ in {f}");
+            let mut c = a.clone();
+            c.copy_field(&b, *f);
+            assert!(c.same(&b, *f), "{f} was not copied");
+        }
+    }
+}
