@@ -1,0 +1,1 @@
+//! The fake Exchange (EWS over HTTP).
