@@ -1,1 +1,10 @@
 //! The fake Exchange (EWS over HTTP).
+
+pub mod clock;
+pub mod config;
+pub mod error;
+pub mod items;
+pub mod schema;
+pub mod soap;
+pub mod state;
+pub mod xml;
