@@ -1,0 +1,283 @@
+//! Events to the hub, as the S/4HANA event handler (activities, business
+//! partners) and the BAdI BUPA_RELATSHP_UPDATE (relationships) send them
+//! through an SM59 HTTP destination with a retry queue: in order, one event
+//! per request or a JSON array when several are queued, retried with
+//! back-off until the hub answers 2xx. The body is the contract of
+//! [`maiconnect_core::model::event`] ([`S4Event`]).
+
+use std::collections::VecDeque;
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use base64::Engine as _;
+use chrono::{DateTime, Utc};
+use maiconnect_core::model::S4Event;
+use serde::{Deserialize, Serialize};
+
+use super::config::{FakeS4Config, HubDestination};
+use super::shared::{Shared, lock};
+use super::store::Change;
+
+/// Where an event stands.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum DeliveryStatus {
+    /// Waiting (not yet sent, or failed and to be retried).
+    Queued,
+    /// The hub answered 2xx.
+    Delivered,
+    /// Dropped on purpose (control API), never sent.
+    Dropped,
+}
+
+/// One event with its delivery record.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct EventRecord {
+    /// Position in the log (0-based).
+    pub seq: usize,
+    /// The event as sent.
+    pub event: S4Event,
+    /// Delivery status.
+    pub status: DeliveryStatus,
+    /// Delivery attempts so far.
+    pub attempts: u32,
+    /// The last failure (status or transport error).
+    pub last_error: Option<String>,
+    /// Whether this is an injected second copy of the previous event.
+    pub duplicate: bool,
+    /// When the hub accepted it.
+    pub delivered_at: Option<DateTime<Utc>>,
+}
+
+#[derive(Debug)]
+struct EventState {
+    log: Vec<EventRecord>,
+    queue: VecDeque<usize>,
+    drop_next: u32,
+    duplicate_next: u32,
+    paused: bool,
+    hub: Option<HubDestination>,
+    rng: fastrand::Rng,
+}
+
+/// The event log and delivery queue.
+#[derive(Debug)]
+pub struct EventQueue {
+    state: Mutex<EventState>,
+    notify: tokio::sync::Notify,
+    retry_initial: Duration,
+    retry_max: Duration,
+    batch_max: usize,
+}
+
+impl EventQueue {
+    /// An empty queue for a configuration.
+    pub fn new(config: &FakeS4Config, seed: u64) -> EventQueue {
+        EventQueue {
+            state: Mutex::new(EventState {
+                log: Vec::new(),
+                queue: VecDeque::new(),
+                drop_next: 0,
+                duplicate_next: 0,
+                paused: false,
+                hub: config.hub.clone(),
+                rng: fastrand::Rng::with_seed(seed ^ 0xE7E7_E7E7),
+            }),
+            notify: tokio::sync::Notify::new(),
+            retry_initial: config.event_retry_initial.max(Duration::from_millis(1)),
+            retry_max: config.event_retry_max.max(config.event_retry_initial),
+            batch_max: config.event_batch_max.max(1),
+        }
+    }
+
+    /// Queues the events of committed changes.
+    pub fn push_changes(&self, changes: Vec<Change>) {
+        let mut s = lock(&self.state);
+        for c in changes {
+            let mut bytes = [0u8; 16];
+            s.rng.fill(&mut bytes);
+            let event = S4Event {
+                event_id: uuid::Builder::from_random_bytes(bytes)
+                    .into_uuid()
+                    .to_string(),
+                object_type: c.object_type,
+                object_key: c.key,
+                change: c.change,
+                changed_at: Some(c.at),
+                relationship: c.relationship,
+            };
+            let dropped = s.drop_next > 0;
+            if dropped {
+                s.drop_next -= 1;
+            }
+            let copies = if !dropped && s.duplicate_next > 0 {
+                s.duplicate_next -= 1;
+                2
+            } else {
+                1
+            };
+            for copy in 0..copies {
+                let seq = s.log.len();
+                s.log.push(EventRecord {
+                    seq,
+                    event: event.clone(),
+                    status: if dropped {
+                        DeliveryStatus::Dropped
+                    } else {
+                        DeliveryStatus::Queued
+                    },
+                    attempts: 0,
+                    last_error: None,
+                    duplicate: copy == 1,
+                    delivered_at: None,
+                });
+                if !dropped {
+                    s.queue.push_back(seq);
+                }
+            }
+        }
+        drop(s);
+        self.notify.notify_one();
+    }
+
+    /// Every event so far.
+    pub fn log(&self) -> Vec<EventRecord> {
+        lock(&self.state).log.clone()
+    }
+
+    /// Drops the next `n` events instead of sending them.
+    pub fn drop_next(&self, n: u32) {
+        lock(&self.state).drop_next = n;
+    }
+
+    /// Sends each of the next `n` events twice.
+    pub fn duplicate_next(&self, n: u32) {
+        lock(&self.state).duplicate_next = n;
+    }
+
+    /// Stops or resumes delivery (events keep queueing).
+    pub fn set_paused(&self, paused: bool) {
+        lock(&self.state).paused = paused;
+        self.notify.notify_one();
+    }
+
+    /// Sets (or clears) the hub destination.
+    pub fn set_hub(&self, hub: Option<HubDestination>) {
+        lock(&self.state).hub = hub;
+        self.notify.notify_one();
+    }
+
+    /// The hub destination.
+    pub fn hub(&self) -> Option<HubDestination> {
+        lock(&self.state).hub.clone()
+    }
+
+    /// Events waiting for delivery.
+    pub fn pending(&self) -> usize {
+        lock(&self.state).queue.len()
+    }
+
+    /// Whether delivery is paused.
+    pub fn paused(&self) -> bool {
+        lock(&self.state).paused
+    }
+
+    /// Wakes the sender (after a restart).
+    pub fn wake(&self) {
+        self.notify.notify_one();
+    }
+
+    fn next_batch(&self) -> Option<(HubDestination, Vec<usize>, Vec<S4Event>)> {
+        let s = lock(&self.state);
+        if s.paused || s.queue.is_empty() {
+            return None;
+        }
+        let hub = s.hub.clone()?;
+        let seqs: Vec<usize> = s.queue.iter().take(self.batch_max).copied().collect();
+        let events = seqs.iter().map(|i| s.log[*i].event.clone()).collect();
+        Some((hub, seqs, events))
+    }
+
+    fn finish(&self, seqs: &[usize], outcome: Result<(), String>, now: DateTime<Utc>) {
+        let mut s = lock(&self.state);
+        for &i in seqs {
+            let r = &mut s.log[i];
+            r.attempts += 1;
+            match &outcome {
+                Ok(()) => {
+                    r.status = DeliveryStatus::Delivered;
+                    r.delivered_at = Some(now);
+                }
+                Err(e) => r.last_error = Some(e.clone()),
+            }
+        }
+        if outcome.is_ok() {
+            // Only the sender removes from the front, so these are the
+            // first entries still.
+            for _ in seqs {
+                s.queue.pop_front();
+            }
+        }
+    }
+}
+
+async fn post(
+    client: &reqwest::Client,
+    hub: &HubDestination,
+    events: &[S4Event],
+) -> Result<(), String> {
+    let body = if let [one] = events {
+        serde_json::to_vec(one)
+    } else {
+        serde_json::to_vec(events)
+    }
+    .map_err(|e| format!("cannot encode events: {e}"))?;
+    let mut request = client
+        .post(&hub.url)
+        .header("content-type", "application/json")
+        .body(body);
+    if let Some(user) = &hub.user {
+        let credentials = format!("{user}:{}", hub.password.as_deref().unwrap_or(""));
+        let encoded = base64::engine::general_purpose::STANDARD.encode(credentials);
+        request = request.header("authorization", format!("Basic {encoded}"));
+    }
+    match request.send().await {
+        Ok(r) if r.status().is_success() => Ok(()),
+        Ok(r) => Err(format!("hub answered HTTP {}", r.status().as_u16())),
+        Err(e) => Err(format!("hub not reachable: {e}")),
+    }
+}
+
+/// The sender: runs until `stop` turns true.
+pub async fn run_sender(shared: Arc<Shared>, mut stop: tokio::sync::watch::Receiver<bool>) {
+    let client = reqwest::Client::builder()
+        .timeout(Duration::from_secs(10))
+        .build()
+        .unwrap_or_default();
+    let queue = &shared.events;
+    let mut backoff = queue.retry_initial;
+    loop {
+        if *stop.borrow() {
+            return;
+        }
+        let Some((hub, seqs, events)) = queue.next_batch() else {
+            tokio::select! {
+                _ = queue.notify.notified() => {}
+                _ = stop.changed() => {}
+            }
+            continue;
+        };
+        let outcome = post(&client, &hub, &events).await;
+        let failed = outcome.is_err();
+        queue.finish(&seqs, outcome, shared.clock.now());
+        if failed {
+            tokio::select! {
+                _ = tokio::time::sleep(backoff) => {}
+                _ = stop.changed() => {}
+            }
+            backoff = (backoff * 2).min(queue.retry_max);
+        } else {
+            backoff = queue.retry_initial;
+        }
+    }
+}

@@ -1,0 +1,542 @@
+//! The `$filter` subset the adapter uses
+//! ([OData v2 URI conventions §4.5](https://www.odata.org/documentation/odata-version-2-0/uri-conventions/#FilterSystemQueryOption)):
+//! `eq ne gt ge lt le`, `and or not`, parentheses; literals `'…'` (with
+//! `''` for a quote), `guid'…'`, `datetime'…'`, `datetimeoffset'…'`,
+//! integers, `true`, `false`, `null`. Anything else (functions, arithmetic,
+//! navigation paths) is refused with an error that names the position, as
+//! Gateway's "Invalid token detected at position …" does — never a panic.
+
+use super::edm::{EdmType, EntitySet};
+use super::value::{Value, alpha, parse_iso};
+
+/// A comparison operator.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Op {
+    /// `eq`
+    Eq,
+    /// `ne`
+    Ne,
+    /// `gt`
+    Gt,
+    /// `ge`
+    Ge,
+    /// `lt`
+    Lt,
+    /// `le`
+    Le,
+}
+
+/// One side of a comparison.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Operand {
+    /// A property of the entity, by index.
+    Property(usize),
+    /// A literal.
+    Literal(Value),
+}
+
+/// A parsed filter.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Filter {
+    /// Both.
+    And(Box<Filter>, Box<Filter>),
+    /// Either.
+    Or(Box<Filter>, Box<Filter>),
+    /// Negation.
+    Not(Box<Filter>),
+    /// A comparison.
+    Compare(Operand, Op, Operand),
+    /// A Boolean operand on its own (`AllDay`, `true`).
+    Truth(Operand),
+}
+
+/// Properties holding business partner numbers: Gateway applies the ALPHA
+/// conversion exit to their literals, so `'4711'` finds `0000004711`.
+const PARTNER_NUMBERS: &[&str] = &[
+    "Account",
+    "Contact",
+    "Responsible",
+    "PartnerNo",
+    "AccountId",
+    "ContactId",
+    "ResponsibleId",
+    "accountID",
+    "contactID",
+    "employeeID",
+    "Partner1",
+    "Partner2",
+    "EmployeeBP",
+];
+
+/// Whether a property holds a partner number.
+pub fn is_partner_number(name: &str) -> bool {
+    PARTNER_NUMBERS.contains(&name)
+}
+
+/// The values a row offers to a filter: a property may have more than one
+/// (an appointment's `Responsible` also matches its attendees).
+pub trait Candidates {
+    /// The values of property `index`.
+    fn candidates(&self, index: usize) -> Vec<&Value>;
+}
+
+#[derive(Debug, Clone, PartialEq)]
+enum Token {
+    Word(String),
+    Lit(Value),
+    Open,
+    Close,
+    Comma,
+}
+
+struct Lexer<'a> {
+    text: &'a str,
+    pos: usize,
+}
+
+fn invalid(pos: usize, what: &str) -> String {
+    format!("Invalid token detected at position {}: {what}", pos + 1)
+}
+
+impl<'a> Lexer<'a> {
+    fn tokens(text: &'a str) -> Result<Vec<(usize, Token)>, String> {
+        let mut lexer = Lexer { text, pos: 0 };
+        let mut out = Vec::new();
+        while let Some(t) = lexer.next()? {
+            out.push(t);
+        }
+        Ok(out)
+    }
+
+    fn rest(&self) -> &'a str {
+        &self.text[self.pos..]
+    }
+
+    fn quoted(&mut self) -> Result<String, String> {
+        // self.pos is at the opening quote.
+        let start = self.pos;
+        let mut out = String::new();
+        let mut chars = self.rest().char_indices().skip(1).peekable();
+        while let Some((i, c)) = chars.next() {
+            if c == '\'' {
+                if chars.peek().map(|(_, c)| *c) == Some('\'') {
+                    out.push('\'');
+                    chars.next();
+                    continue;
+                }
+                self.pos += i + 1;
+                return Ok(out);
+            }
+            out.push(c);
+        }
+        Err(invalid(start, "string literal without closing quote"))
+    }
+
+    fn next(&mut self) -> Result<Option<(usize, Token)>, String> {
+        let skipped = self.rest().len() - self.rest().trim_start().len();
+        self.pos += skipped;
+        let start = self.pos;
+        let Some(c) = self.rest().chars().next() else {
+            return Ok(None);
+        };
+        let token = match c {
+            '(' => {
+                self.pos += 1;
+                Token::Open
+            }
+            ')' => {
+                self.pos += 1;
+                Token::Close
+            }
+            ',' => {
+                self.pos += 1;
+                Token::Comma
+            }
+            '\'' => Token::Lit(Value::Text(self.quoted()?)),
+            c if c.is_ascii_digit() || c == '-' => {
+                let len = self
+                    .rest()
+                    .char_indices()
+                    .skip(1)
+                    .find(|(_, c)| !c.is_ascii_alphanumeric() && *c != '.')
+                    .map(|(i, _)| i)
+                    .unwrap_or(self.rest().len());
+                let text = &self.rest()[..len];
+                self.pos += len;
+                let digits = text.strip_suffix(['L', 'l']).unwrap_or(text);
+                let n: i64 = digits
+                    .parse()
+                    .map_err(|_| invalid(start, &format!("unsupported number {text}")))?;
+                Token::Lit(Value::Int(n))
+            }
+            c if c.is_ascii_alphabetic() || c == '_' => {
+                let len = self
+                    .rest()
+                    .char_indices()
+                    .find(|(_, c)| !c.is_ascii_alphanumeric() && *c != '_')
+                    .map(|(i, _)| i)
+                    .unwrap_or(self.rest().len());
+                let word = self.rest()[..len].to_owned();
+                self.pos += len;
+                if self.rest().starts_with('\'') {
+                    let body = self.quoted()?;
+                    Token::Lit(typed_literal(&word, &body).ok_or_else(|| {
+                        invalid(
+                            start,
+                            &format!("invalid or unsupported literal {word}'{body}'"),
+                        )
+                    })?)
+                } else {
+                    match word.as_str() {
+                        "true" => Token::Lit(Value::Bool(true)),
+                        "false" => Token::Lit(Value::Bool(false)),
+                        "null" => Token::Lit(Value::Null),
+                        _ => Token::Word(word),
+                    }
+                }
+            }
+            other => return Err(invalid(start, &format!("unexpected character '{other}'"))),
+        };
+        Ok(Some((start, token)))
+    }
+}
+
+fn typed_literal(prefix: &str, body: &str) -> Option<Value> {
+    match prefix {
+        "guid" => uuid::Uuid::try_parse(body).ok().map(Value::Guid),
+        "datetime" => parse_iso(body).map(Value::DateTime),
+        "datetimeoffset" => chrono::DateTime::parse_from_rfc3339(body)
+            .ok()
+            .map(|t| Value::DateTimeOffset(t.with_timezone(&chrono::Utc))),
+        _ => None,
+    }
+}
+
+struct Parser<'s> {
+    tokens: Vec<(usize, Token)>,
+    at: usize,
+    set: &'s EntitySet,
+    len: usize,
+}
+
+impl Parser<'_> {
+    fn peek_word(&self) -> Option<&str> {
+        match self.tokens.get(self.at) {
+            Some((_, Token::Word(w))) => Some(w),
+            _ => None,
+        }
+    }
+    fn pos(&self) -> usize {
+        self.tokens
+            .get(self.at)
+            .map(|(p, _)| *p)
+            .unwrap_or(self.len)
+    }
+
+    fn or(&mut self) -> Result<Filter, String> {
+        let mut left = self.and()?;
+        while self.peek_word() == Some("or") {
+            self.at += 1;
+            left = Filter::Or(Box::new(left), Box::new(self.and()?));
+        }
+        Ok(left)
+    }
+
+    fn and(&mut self) -> Result<Filter, String> {
+        let mut left = self.unary()?;
+        while self.peek_word() == Some("and") {
+            self.at += 1;
+            left = Filter::And(Box::new(left), Box::new(self.unary()?));
+        }
+        Ok(left)
+    }
+
+    fn unary(&mut self) -> Result<Filter, String> {
+        if self.peek_word() == Some("not") {
+            self.at += 1;
+            return Ok(Filter::Not(Box::new(self.unary()?)));
+        }
+        if matches!(self.tokens.get(self.at), Some((_, Token::Open))) {
+            self.at += 1;
+            let inner = self.or()?;
+            return match self.tokens.get(self.at) {
+                Some((_, Token::Close)) => {
+                    self.at += 1;
+                    Ok(inner)
+                }
+                _ => Err(invalid(self.pos(), "expected ')'")),
+            };
+        }
+        let left = self.operand()?;
+        let op = match self.peek_word() {
+            Some("eq") => Op::Eq,
+            Some("ne") => Op::Ne,
+            Some("gt") => Op::Gt,
+            Some("ge") => Op::Ge,
+            Some("lt") => Op::Lt,
+            Some("le") => Op::Le,
+            Some(other @ ("add" | "sub" | "mul" | "div" | "mod")) => {
+                return Err(invalid(
+                    self.pos(),
+                    &format!("arithmetic operator '{other}' is not supported"),
+                ));
+            }
+            _ => return Ok(Filter::Truth(left)),
+        };
+        self.at += 1;
+        let right = self.operand()?;
+        self.check_types(&left, op, &right)?;
+        Ok(Filter::Compare(left, op, right))
+    }
+
+    fn operand(&mut self) -> Result<Operand, String> {
+        let pos = self.pos();
+        let Some((_, token)) = self.tokens.get(self.at).cloned() else {
+            return Err(invalid(pos, "expression ends too early"));
+        };
+        self.at += 1;
+        match token {
+            Token::Lit(v) => Ok(Operand::Literal(v)),
+            Token::Word(w) => {
+                if matches!(self.tokens.get(self.at), Some((_, Token::Open))) {
+                    return Err(invalid(pos, &format!("function '{w}' is not supported")));
+                }
+                self.set.index(&w).map(Operand::Property).ok_or_else(|| {
+                    format!(
+                        "Property '{w}' not found in type '{}' (position {})",
+                        self.set.type_name,
+                        pos + 1
+                    )
+                })
+            }
+            Token::Open | Token::Close | Token::Comma => {
+                Err(invalid(pos, "expected a property or a literal"))
+            }
+        }
+    }
+
+    fn check_types(&self, left: &Operand, op: Op, right: &Operand) -> Result<(), String> {
+        let ((Operand::Property(i), Operand::Literal(v))
+        | (Operand::Literal(v), Operand::Property(i))) = (left, right)
+        else {
+            return Ok(());
+        };
+        let p = &self.set.properties[*i];
+        let fits = matches!(
+            (p.ty, v),
+            (_, Value::Null)
+                | (EdmType::String, Value::Text(_))
+                | (EdmType::Guid, Value::Guid(_))
+                | (EdmType::Boolean, Value::Bool(_))
+                | (EdmType::Int32, Value::Int(_))
+                | (
+                    EdmType::DateTime | EdmType::DateTimeOffset,
+                    Value::DateTime(_) | Value::DateTimeOffset(_)
+                )
+        );
+        if fits {
+            Ok(())
+        } else {
+            Err(format!(
+                "Operator '{}' incompatible with operand types {} ('{}') and literal {}",
+                format!("{op:?}").to_lowercase(),
+                p.ty.edm_name(),
+                p.name,
+                v.to_literal()
+            ))
+        }
+    }
+}
+
+impl Filter {
+    /// Parses `text` against the properties of `set`.
+    pub fn parse(text: &str, set: &EntitySet) -> Result<Filter, String> {
+        let tokens = Lexer::tokens(text)?;
+        let len = text.len();
+        let mut parser = Parser {
+            tokens,
+            at: 0,
+            set,
+            len,
+        };
+        let filter = parser.or()?;
+        if parser.at < parser.tokens.len() {
+            return Err(invalid(
+                parser.pos(),
+                "unexpected text after the expression",
+            ));
+        }
+        Ok(filter)
+    }
+
+    /// Whether `row` of `set` passes.
+    pub fn matches(&self, set: &EntitySet, row: &dyn Candidates) -> bool {
+        match self {
+            Filter::And(a, b) => a.matches(set, row) && b.matches(set, row),
+            Filter::Or(a, b) => a.matches(set, row) || b.matches(set, row),
+            Filter::Not(a) => !a.matches(set, row),
+            Filter::Truth(o) => values(o, row).iter().any(|v| **v == Value::Bool(true)),
+            Filter::Compare(l, op, r) => {
+                let property = match (l, r) {
+                    (Operand::Property(i), _) | (_, Operand::Property(i)) => {
+                        Some(&set.properties[*i])
+                    }
+                    _ => None,
+                };
+                let normalise = |v: &Value| -> Value {
+                    match (property, v) {
+                        (Some(p), Value::Text(s)) if is_partner_number(p.name) => {
+                            Value::Text(alpha(s))
+                        }
+                        (Some(p), Value::Text(s))
+                            if set.name == "PartnerAddressSet" && p.name == "EmailAddress" =>
+                        {
+                            Value::Text(s.to_lowercase())
+                        }
+                        _ => v.clone(),
+                    }
+                };
+                let lefts: Vec<Value> = values(l, row).into_iter().map(normalise).collect();
+                let rights: Vec<Value> = values(r, row).into_iter().map(normalise).collect();
+                let any = |want: &dyn Fn(std::cmp::Ordering) -> bool| {
+                    lefts.iter().any(|a| {
+                        rights
+                            .iter()
+                            .any(|b| compare(a, b).is_some_and(|o| want(o)))
+                    })
+                };
+                match op {
+                    Op::Eq => any(&|o| o.is_eq()),
+                    // "ne" holds when no candidate is equal.
+                    Op::Ne => !any(&|o| o.is_eq()),
+                    Op::Gt => any(&|o| o.is_gt()),
+                    Op::Ge => any(&|o| o.is_ge()),
+                    Op::Lt => any(&|o| o.is_lt()),
+                    Op::Le => any(&|o| o.is_le()),
+                }
+            }
+        }
+    }
+}
+
+fn values<'r>(o: &'r Operand, row: &'r dyn Candidates) -> Vec<&'r Value> {
+    match o {
+        Operand::Property(i) => row.candidates(*i),
+        Operand::Literal(v) => vec![v],
+    }
+}
+
+/// Orders two values of compatible types; `None` when they cannot be
+/// compared (null against a value compares unequal).
+pub fn compare(a: &Value, b: &Value) -> Option<std::cmp::Ordering> {
+    use Value::*;
+    match (a, b) {
+        (Null, Null) => Some(std::cmp::Ordering::Equal),
+        (Text(x), Text(y)) => Some(x.cmp(y)),
+        (Guid(x), Guid(y)) => Some(x.cmp(y)),
+        (Bool(x), Bool(y)) => Some(x.cmp(y)),
+        (Int(x), Int(y)) => Some(x.cmp(y)),
+        (DateTime(x) | DateTimeOffset(x), DateTime(y) | DateTimeOffset(y)) => Some(x.cmp(y)),
+        _ => None,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::s4::edm::ServiceId;
+
+    struct R(Vec<Value>, Vec<(usize, Value)>);
+    impl Candidates for R {
+        fn candidates(&self, i: usize) -> Vec<&Value> {
+            let mut v = vec![&self.0[i]];
+            v.extend(self.1.iter().filter(|(j, _)| *j == i).map(|(_, v)| v));
+            v
+        }
+    }
+
+    fn appointments() -> &'static EntitySet {
+        ServiceId::Appointments
+            .service()
+            .set("AppointmentSet")
+            .unwrap()
+    }
+
+    fn row(description: &str, responsible: &str, from: &str) -> R {
+        let set = appointments();
+        let mut values: Vec<Value> = set
+            .properties
+            .iter()
+            .map(|p| Value::initial(p.ty))
+            .collect();
+        values[set.index("Description").unwrap()] = Value::Text(description.into());
+        values[set.index("Responsible").unwrap()] = Value::Text(responsible.into());
+        values[set.index("FromDate").unwrap()] = Value::DateTime(parse_iso(from).unwrap());
+        values[set.index("AllDay").unwrap()] = Value::Bool(true);
+        R(
+            values,
+            vec![(
+                set.index("Responsible").unwrap(),
+                Value::Text("0000004712".into()),
+            )],
+        )
+    }
+
+    fn check(filter: &str, r: &R) -> bool {
+        Filter::parse(filter, appointments())
+            .unwrap()
+            .matches(appointments(), r)
+    }
+
+    #[test]
+    fn comparisons_logic_and_parentheses() {
+        let r = row("O'Neil visit", "0000004711", "2026-12-01T09:00:00");
+        assert!(check("Description eq 'O''Neil visit'", &r));
+        assert!(!check("Description eq 'O''Neil'", &r));
+        assert!(check(
+            "Responsible eq '4711' and FromDate ge datetime'2026-12-01T00:00:00'",
+            &r
+        ));
+        assert!(!check("FromDate lt datetime'2026-12-01T09:00'", &r));
+        assert!(check(
+            "FromDate le datetimeoffset'2026-12-01T10:00:00+01:00'",
+            &r
+        ));
+        assert!(check(
+            "(Description eq 'x' or Responsible eq '0000004711') and not (Location ne '')",
+            &r
+        ));
+        assert!(check("AllDay and AllDay eq true", &r));
+        assert!(check("Guid eq null", &r));
+    }
+
+    #[test]
+    fn extra_candidates_match_eq_but_block_ne() {
+        let r = row("x", "0000004711", "2026-12-01T09:00:00");
+        assert!(check("Responsible eq '4712'", &r));
+        assert!(!check("Responsible ne '4712'", &r));
+        assert!(!check("Responsible eq '4713'", &r));
+    }
+
+    #[test]
+    fn unsupported_syntax_is_an_error_not_a_panic() {
+        let set = appointments();
+        for (text, needle) in [
+            ("substringof('a', Description)", "function 'substringof'"),
+            ("Description eq 'open", "closing quote"),
+            ("Nope eq 1", "Property 'Nope' not found"),
+            ("Description eq", "ends too early"),
+            ("Description = 'a'", "position 13"),
+            ("(Description eq 'a'", "expected ')'"),
+            ("Guid eq 'abc'", "incompatible"),
+            ("FromDate eq time'PT1H'", "unsupported literal"),
+            ("Description eq 'a' 'b'", "unexpected text"),
+            ("ä", "unexpected character"),
+            ("FromDate add 1", "arithmetic"),
+            ("", "ends too early"),
+        ] {
+            let err = Filter::parse(text, set).unwrap_err();
+            assert!(err.contains(needle), "{text}: {err}");
+        }
+    }
+}
