@@ -4,6 +4,8 @@ pub mod clock;
 pub mod config;
 pub mod error;
 pub mod items;
+pub mod ops;
+pub mod push;
 pub mod schema;
 pub mod soap;
 pub mod state;
