@@ -112,13 +112,34 @@ pub fn entity_response(
     r
 }
 
+/// What must be escaped in a query name or value; `$`, quotes, commas
+/// and parentheses stay readable, as in Gateway's own next links.
+const QUERY: &percent_encoding::AsciiSet = &percent_encoding::CONTROLS
+    .add(b' ')
+    .add(b'"')
+    .add(b'#')
+    .add(b'%')
+    .add(b'&')
+    .add(b'+')
+    .add(b'<')
+    .add(b'>')
+    .add(b'=')
+    .add(b'`')
+    .add(b'{')
+    .add(b'}')
+    .add(b'|')
+    .add(b'\\')
+    .add(b'^');
+
 fn next_link(exec: &Exec, resource: &str, query: &[(String, String)], token: usize) -> String {
-    let mut s = url::form_urlencoded::Serializer::new(String::new());
-    for (k, v) in query.iter().filter(|(k, _)| k != "$skiptoken") {
-        s.append_pair(k, v);
-    }
-    s.append_pair("$skiptoken", &token.to_string());
-    format!("{}{}?{}", exec.service_url, resource, s.finish())
+    let enc = |t: &str| percent_encoding::utf8_percent_encode(t, QUERY).to_string();
+    let mut pairs: Vec<String> = query
+        .iter()
+        .filter(|(k, _)| k != "$skiptoken")
+        .map(|(k, v)| format!("{}={}", enc(k), enc(v)))
+        .collect();
+    pairs.push(format!("$skiptoken={token}"));
+    format!("{}{}?{}", exec.service_url, resource, pairs.join("&"))
 }
 
 /// A collection: filter, order, count, page.
