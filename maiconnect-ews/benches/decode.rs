@@ -1,0 +1,118 @@
+//! Decoding a GetItem response of 1,000 calendar items into the core model
+//! (every mapped field), and encoding a CreateItem of 100 items.
+//!
+//! The input comes from `shared/bench/gen_getitem.py`, run here into a
+//! temporary directory, so that the figure compares with the Python peers
+//! measured on the same document.
+
+use std::path::Path;
+use std::process::Command;
+
+use chrono::{Duration, TimeZone, Utc};
+use criterion::{Criterion, Throughput, criterion_group, criterion_main};
+use maiconnect_core::model::{Appointment, Attendee, Body, Record, When, Zone};
+use maiconnect_ews::operations::{
+    Context, CreateItem, Distinguished, FolderRef, GetItem, ItemShape, Operation, SendInvitations,
+};
+use maiconnect_ews::soap::Headers;
+
+fn generate() -> Vec<u8> {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../shared/bench/gen_getitem.py");
+    let out = dir.path().join("getitem-1000.xml");
+    let body = dir.path().join("getitem-1000-body.xml");
+    let status = Command::new("python3")
+        .arg(&script)
+        .arg("1000")
+        .arg(&out)
+        .arg(&body)
+        .status()
+        .expect("run python3 gen_getitem.py");
+    assert!(status.success(), "gen_getitem.py failed");
+    std::fs::read(&out).expect("read generated document")
+}
+
+fn appointments(n: usize) -> Vec<(Record, Option<maiconnect_core::model::S4Key>)> {
+    let zone: Zone = "Europe/Berlin".parse().expect("zone");
+    (0..n)
+        .map(|i| {
+            let start = Utc
+                .with_ymd_and_hms(2026, 12, 1, 9, 0, 0)
+                .single()
+                .expect("time")
+                + Duration::hours(i as i64);
+            let mut a = Appointment::new(
+                &format!("Kundentermin {i}: Bäckerei Huber GmbH"),
+                When::timed(start, start + Duration::minutes(45), zone),
+            );
+            a.location = "Hauptstraße 12, 80331 München".into();
+            a.body =
+                Body::new("bitte die aktuelle Preisliste mitbringen & den Vertragsentwurf prüfen");
+            a.categories = vec!["Kunde".into(), "CRM".into()];
+            a.attendees = (0..3)
+                .map(|k| Attendee {
+                    email: Some(format!("person{k}@contoso.de").parse().expect("email")),
+                    name: format!("Person {k}"),
+                    partner: None,
+                    function: None,
+                    required: k < 2,
+                })
+                .collect();
+            let key = format!("BUS2000126:0050568c-2b4f-1ee8-a1b2-{i:012x}")
+                .parse()
+                .expect("key");
+            (Record::Appointment(a), Some(key))
+        })
+        .collect()
+}
+
+fn bench(c: &mut Criterion) {
+    let doc = generate();
+    let op = GetItem {
+        shape: ItemShape::id_only(),
+        ids: vec![],
+    };
+    let cx = Context::new("anna.berg@example.com");
+    let check = op.parse_response(&doc, &cx).expect("decode");
+    assert_eq!(check.len(), 1000);
+    assert!(check.iter().all(Result::is_ok));
+
+    let mut g = c.benchmark_group("getitem_1000");
+    g.throughput(Throughput::Bytes(doc.len() as u64));
+    g.bench_function("decode_to_model", |b| {
+        b.iter(|| {
+            let items = op
+                .parse_response(std::hint::black_box(&doc), &cx)
+                .expect("decode");
+            std::hint::black_box(items.len())
+        })
+    });
+    g.bench_function("tokenize_only", |b| {
+        b.iter(|| {
+            let d = maiconnect_ews::xml::Doc::parse(std::hint::black_box(&doc)).expect("parse");
+            std::hint::black_box(d.root().name().len())
+        })
+    });
+    g.finish();
+
+    let create = CreateItem {
+        folder: FolderRef::Distinguished(Distinguished::Calendar),
+        items: appointments(100),
+        send: SendInvitations::SendToNone,
+        all_day_zone: Zone::UTC,
+    };
+    let headers = Headers {
+        impersonate: Some("anna.berg@example.com".into()),
+        ..Headers::default()
+    };
+    let size = create.envelope(&headers).len();
+    let mut g = c.benchmark_group("createitem_100");
+    g.throughput(Throughput::Bytes(size as u64));
+    g.bench_function("encode", |b| {
+        b.iter(|| std::hint::black_box(create.envelope(&headers)).len())
+    });
+    g.finish();
+}
+
+criterion_group!(benches, bench);
+criterion_main!(benches);
