@@ -1,0 +1,257 @@
+//! Writes of activities: create (deep insert), update (MERGE plus attendee
+//! changes), delete; each as one changeset or one request.
+
+use std::time::SystemTime;
+
+use maiconnect_core::ids::{ActivityId, Version};
+use maiconnect_core::model::{Appointment, ExchangeKey, Record, S4Key};
+use maiconnect_core::plan::fields::Field;
+use serde_json::Value;
+
+use crate::client::{Method, Request, failure};
+use crate::crm::{ODataCrm, Written};
+use crate::error::ODataError;
+use crate::mapping::appointment::{self as appt_map, AttendeeRow};
+use crate::mapping::{WriteReport, Writer, task as task_map};
+use crate::profile::{ServiceId, appointment as appt, task as tsk};
+use crate::wire::batch::{BatchRequest, ChangesetOutcome, HttpPart, Operation};
+use crate::wire::json::{EntityMeta, parse_entity};
+use crate::wire::literal::Literal;
+use crate::wire::query::entity_path_compound;
+
+/// Which service, set and object a key writes to.
+fn target(key: &S4Key) -> Result<(ServiceId, &'static str, ActivityId, String), ODataError> {
+    match key {
+        S4Key::Appointment(id) => Ok((
+            ServiceId::Appointments,
+            appt::SET,
+            *id,
+            appt_map::object(*id),
+        )),
+        S4Key::Task(id) => Ok((ServiceId::Tasks, tsk::SET, *id, task_map::object(*id))),
+        S4Key::Contact(p) => Err(ODataError::Invalid(format!(
+            "contact {p} is read only: maiconnect writes contacts to Outlook, never to S/4HANA"
+        ))),
+    }
+}
+
+fn mismatch(key: &S4Key, record: &Record) -> ODataError {
+    ODataError::Invalid(format!(
+        "{key} cannot be written from a {} record",
+        record.kind()
+    ))
+}
+
+/// The error of a failed changeset part.
+fn part_error(context: &str, p: &HttpPart) -> ODataError {
+    failure(context, p.status, &p.headers, &p.body, SystemTime::now())
+}
+
+/// The ETag a write answered with: the header, or `__metadata.etag` of
+/// the returned entity.
+fn etag_of(p: &HttpPart) -> Option<Version> {
+    if let Some(v) = p.header("etag").and_then(|e| e.parse().ok()) {
+        return Some(v);
+    }
+    #[derive(serde::Deserialize)]
+    struct Meta<'a> {
+        #[serde(rename = "__metadata", borrow)]
+        meta: Option<EntityMeta<'a>>,
+    }
+    let m: Meta<'_> = parse_entity(&p.body, "write response").ok()?;
+    m.meta?.etag?.parse().ok()
+}
+
+impl ODataCrm {
+    async fn run_changeset(
+        &self,
+        service: ServiceId,
+        context: &str,
+        ops: Vec<Operation>,
+    ) -> Result<Vec<HttpPart>, ODataError> {
+        let mut batch = BatchRequest::new(uuid::Uuid::new_v4());
+        let index = batch.changeset(ops);
+        let response = self.client.batch(service, &batch).await?;
+        match response.changeset(index) {
+            Some(ChangesetOutcome::Applied(parts)) => Ok(parts),
+            Some(ChangesetOutcome::Failed(p)) => Err(part_error(context, &p)),
+            None => Err(ODataError::Batch(format!(
+                "{context}: the response has no part for the changeset"
+            ))),
+        }
+    }
+
+    /// The current version, read again when a write did not return it.
+    async fn current_version(&self, key: &S4Key) -> Result<Version, ODataError> {
+        self.read(key).await?.map(|i| i.version).ok_or_else(|| {
+            ODataError::Invalid(format!("{key} was written but cannot be read back"))
+        })
+    }
+
+    /// Creates an activity under the GUID of `key` (a deep insert with the
+    /// attendees in one changeset); returns its ETag and what was cut.
+    pub async fn create_activity(
+        &self,
+        key: &S4Key,
+        record: &Record,
+        origin: Option<&ExchangeKey>,
+    ) -> Result<Written<Version>, ODataError> {
+        let (service, set, id, object) = target(key)?;
+        let lengths = self.lengths(service).await;
+        let mut report = WriteReport::default();
+        let mut w = Writer {
+            service,
+            set,
+            object: object.clone(),
+            lengths: &lengths,
+            report: &mut report,
+        };
+        let body = match record {
+            Record::Appointment(a) if service == ServiceId::Appointments => {
+                appt_map::payload(id, a, None, origin, &self.mapping, &mut w)
+            }
+            Record::Task(t) if service == ServiceId::Tasks => {
+                task_map::payload(id, t, None, origin, &mut w)
+            }
+            _ => return Err(mismatch(key, record)),
+        };
+        let op = Operation::new("POST", set).json(Value::Object(body).to_string());
+        let context = format!("creating {object}");
+        let parts = self.run_changeset(service, &context, vec![op]).await?;
+        let version = match parts.first().and_then(etag_of) {
+            Some(v) => v,
+            None => self.current_version(key).await?,
+        };
+        Ok((version, report))
+    }
+
+    /// Writes `fields` of `record` if the activity still has `version`:
+    /// one MERGE with only those properties, plus the attendee changes,
+    /// in one changeset. Returns the new ETag.
+    pub async fn update_activity(
+        &self,
+        key: &S4Key,
+        version: &Version,
+        fields: &[Field],
+        record: &Record,
+    ) -> Result<Written<Option<Version>>, ODataError> {
+        let (service, set, id, object) = target(key)?;
+        let lengths = self.lengths(service).await;
+        let mut report = WriteReport::default();
+        let mut w = Writer {
+            service,
+            set,
+            object: object.clone(),
+            lengths: &lengths,
+            report: &mut report,
+        };
+        let mut extra = Vec::new();
+        let body = match record {
+            Record::Appointment(a) if service == ServiceId::Appointments => {
+                if fields.contains(&Field::Attendees) {
+                    extra = self.attendee_changes(id, version, a, &mut w).await?;
+                }
+                appt_map::payload(id, a, Some(fields), None, &self.mapping, &mut w)
+            }
+            Record::Task(t) if service == ServiceId::Tasks => {
+                task_map::payload(id, t, Some(fields), None, &mut w)
+            }
+            _ => return Err(mismatch(key, record)),
+        };
+        if body.is_empty() && extra.is_empty() {
+            return Ok((None, report));
+        }
+        let mut ops = vec![
+            Operation::new("MERGE", object.clone())
+                .json(Value::Object(body).to_string())
+                .if_match(version.as_str()),
+        ];
+        ops.extend(extra);
+        let context = format!("updating {object}");
+        let parts = self.run_changeset(service, &context, ops).await?;
+        let version = match parts.first().and_then(etag_of) {
+            Some(v) => v,
+            None => self.current_version(key).await?,
+        };
+        Ok((Some(version), report))
+    }
+
+    /// The POSTs and DELETEs that turn the stored attendee list into the
+    /// one of `a` (matched by partner and function).
+    async fn attendee_changes(
+        &self,
+        id: ActivityId,
+        version: &Version,
+        a: &Appointment,
+        w: &mut Writer<'_>,
+    ) -> Result<Vec<Operation>, ODataError> {
+        let current = self
+            .read_appointment(id)
+            .await?
+            .ok_or_else(|| ODataError::gone(&format!("reading the attendees of {}", w.object)))?;
+        if &current.item.version != version {
+            return Err(ODataError::Conflict {
+                object: w.object.clone(),
+                current: Some(current.item.version),
+            });
+        }
+        let wanted = appt_map::s4_attendees(a, w);
+        let same = |row: &AttendeeRow, x: &maiconnect_core::model::Attendee| {
+            row.partner == x.partner && row.function == x.function
+        };
+        let mut ops = Vec::new();
+        for row in &current.attendee_rows {
+            if wanted.iter().any(|x| same(row, x)) {
+                continue;
+            }
+            let Some(pg) = row.partner_guid else {
+                return Err(ODataError::mapping(
+                    &w.object,
+                    "PartnerGuid",
+                    "",
+                    "is missing on an attendee; it is needed to remove the attendee",
+                ));
+            };
+            let path = entity_path_compound(
+                appt::ATTENDEE_SET,
+                &[
+                    ("Guid", Literal::Guid(id.uuid())),
+                    ("PartnerGuid", Literal::Guid(pg)),
+                ],
+            );
+            ops.push(Operation::new("DELETE", path));
+        }
+        for x in wanted {
+            if current.attendee_rows.iter().any(|row| same(row, x)) {
+                continue;
+            }
+            let body = appt_map::attendee_payload(id, x, &self.mapping, w);
+            ops.push(
+                Operation::new("POST", appt::ATTENDEE_SET).json(Value::Object(body).to_string()),
+            );
+        }
+        Ok(ops)
+    }
+
+    /// Deletes an activity if it still has `version`; one that is gone
+    /// already counts as deleted.
+    pub async fn delete_activity(&self, key: &S4Key, version: &Version) -> Result<(), ODataError> {
+        let (service, _, _, object) = target(key)?;
+        let req = Request::new(Method::Delete, object).header("If-Match", version.as_str());
+        let r = self.client.execute(service, &req).await?;
+        if r.is_success() {
+            return Ok(());
+        }
+        let e = failure(
+            &req.context(),
+            r.status,
+            &r.headers,
+            &r.body,
+            SystemTime::now(),
+        );
+        match e.kind() {
+            maiconnect_core::ErrorKind::NotFound => Ok(()),
+            _ => Err(e),
+        }
+    }
+}

@@ -1,0 +1,235 @@
+//! `decode`: any OData response body → a JSON value of what was
+//! understood. Behind the hub's `decode odata FILE` command.
+//!
+//! The output names the kind (`entity`, `collection`, `error`, `batch`,
+//! `metadata`) and gives typed values: `/Date(…)/` as RFC 3339 with its EDM
+//! type, `PT…` durations as times, deferred and expanded navigation
+//! properties apart from plain properties.
+
+use serde_json::{Map, Value, json};
+
+use crate::error::ODataError;
+use crate::wire::batch::{HttpPart, ResponsePart, parse_batch};
+use crate::wire::batch_sniff;
+use crate::wire::metadata::parse_metadata;
+use crate::wire::sap_error::SapError;
+use crate::wire::value::{parse_datetime_offset, parse_time};
+
+/// Decodes a response body.
+pub fn decode(bytes: &[u8]) -> Result<Value, ODataError> {
+    let body = bytes
+        .strip_prefix(b"\xEF\xBB\xBF")
+        .unwrap_or(bytes)
+        .trim_ascii_start();
+    match body.first() {
+        Some(b'{') | Some(b'[') => decode_json(body),
+        Some(b'<') => decode_xml(body),
+        Some(_) => match batch_sniff(body) {
+            Some(boundary) => decode_batch(body, &boundary),
+            None => Err(not_odata()),
+        },
+        None => Err(ODataError::Invalid(
+            "the body is empty; nothing to decode".into(),
+        )),
+    }
+}
+
+fn not_odata() -> ODataError {
+    ODataError::Invalid(
+        "the body is neither OData JSON, an error, a $batch response nor $metadata".into(),
+    )
+}
+
+fn decode_json(body: &[u8]) -> Result<Value, ODataError> {
+    let v: Value = serde_json::from_slice(body).map_err(|e| ODataError::Json {
+        context: "decode".into(),
+        detail: format!("{e} (line {}, column {})", e.line(), e.column()),
+    })?;
+    if v.get("error").is_some() {
+        let e = SapError::parse(body).ok_or_else(not_odata)?;
+        let mut out = serde_json::to_value(&e).unwrap_or(Value::Null);
+        if let Value::Object(m) = &mut out {
+            m.insert("kind".into(), json!("error"));
+        }
+        return Ok(out);
+    }
+    let d = v.get("d").ok_or_else(|| {
+        ODataError::Invalid(
+            "the JSON has neither \"d\" nor \"error\"; is it OData v2 verbose JSON?".into(),
+        )
+    })?;
+    Ok(match d {
+        Value::Array(list) => collection(list, None, None),
+        Value::Object(m) => match m.get("results") {
+            Some(Value::Array(list)) => collection(list, m.get("__count"), m.get("__next")),
+            _ => {
+                let mut e = entity(m);
+                e.insert("kind".into(), json!("entity"));
+                Value::Object(e)
+            }
+        },
+        other => json!({ "kind": "value", "value": other }),
+    })
+}
+
+fn collection(list: &[Value], count: Option<&Value>, next: Option<&Value>) -> Value {
+    let count = match count {
+        Some(Value::String(s)) => s.parse::<u64>().map(Value::from).unwrap_or(Value::Null),
+        Some(n @ Value::Number(_)) => n.clone(),
+        _ => Value::Null,
+    };
+    json!({
+        "kind": "collection",
+        "count": count,
+        "next": next.cloned().unwrap_or(Value::Null),
+        "entities": list.iter().map(|e| match e {
+            Value::Object(m) => Value::Object(entity(m)),
+            other => other.clone(),
+        }).collect::<Vec<_>>(),
+    })
+}
+
+/// A value with its inferred EDM type.
+fn typed(v: &Value) -> Value {
+    let Value::String(s) = v else {
+        return v.clone();
+    };
+    if let Some(inner) = s.strip_prefix("/Date(")
+        && let Ok(t) = parse_datetime_offset(s)
+    {
+        // An offset sign after the first character (a leading '-' is a
+        // date before 1970) makes it a DateTimeOffset.
+        let has_offset = inner.get(1..).is_some_and(|r| r.contains(['+', '-']));
+        let edm = if has_offset {
+            "Edm.DateTimeOffset"
+        } else {
+            "Edm.DateTime"
+        };
+        return json!({ "edm": edm, "value": t.to_rfc3339() });
+    }
+    if s.starts_with("PT")
+        && let Ok(t) = parse_time(s)
+    {
+        return json!({ "edm": "Edm.Time", "value": t.format("%H:%M:%S%.f").to_string() });
+    }
+    v.clone()
+}
+
+fn entity(m: &Map<String, Value>) -> Map<String, Value> {
+    let mut out = Map::new();
+    let mut props = Map::new();
+    let mut deferred = Map::new();
+    let mut expanded = Map::new();
+    for (k, v) in m {
+        if k == "__metadata" {
+            for f in ["type", "uri", "etag", "media_src", "content_type"] {
+                if let Some(x) = v.get(f) {
+                    out.insert(f.into(), x.clone());
+                }
+            }
+            continue;
+        }
+        match v {
+            Value::Object(o) if o.contains_key("__deferred") => {
+                let uri = o["__deferred"].get("uri").cloned().unwrap_or(Value::Null);
+                deferred.insert(k.clone(), uri);
+            }
+            Value::Object(o) => match o.get("results") {
+                Some(Value::Array(list)) => {
+                    let list: Vec<Value> = list
+                        .iter()
+                        .map(|e| {
+                            e.as_object()
+                                .map_or_else(|| e.clone(), |m| Value::Object(entity(m)))
+                        })
+                        .collect();
+                    expanded.insert(k.clone(), Value::Array(list));
+                }
+                // A complex value, or an expanded to-one entity.
+                _ => {
+                    let inner = entity(o);
+                    if o.get("__metadata").and_then(|x| x.get("uri")).is_some() {
+                        expanded.insert(k.clone(), Value::Object(inner));
+                    } else {
+                        props.insert(
+                            k.clone(),
+                            inner.get("properties").cloned().unwrap_or_default(),
+                        );
+                    }
+                }
+            },
+            other => {
+                props.insert(k.clone(), typed(other));
+            }
+        }
+    }
+    out.insert("properties".into(), Value::Object(props));
+    if !deferred.is_empty() {
+        out.insert("deferred".into(), Value::Object(deferred));
+    }
+    if !expanded.is_empty() {
+        out.insert("expanded".into(), Value::Object(expanded));
+    }
+    out
+}
+
+fn decode_xml(body: &[u8]) -> Result<Value, ODataError> {
+    if let Some(e) = SapError::parse(body) {
+        let mut out = serde_json::to_value(&e).unwrap_or(Value::Null);
+        if let Value::Object(m) = &mut out {
+            m.insert("kind".into(), json!("error"));
+        }
+        return Ok(out);
+    }
+    let m = parse_metadata(body)?;
+    let sets: Vec<Value> = m
+        .entity_sets()
+        .map(|s| {
+            let t = m.entity_type(&s.entity_type);
+            json!({
+                "name": s.name,
+                "entity_type": s.entity_type,
+                "keys": t.map(|t| t.keys.clone()).unwrap_or_default(),
+                "media": t.is_some_and(|t| t.has_stream),
+                "properties": t.map(|t| t.properties.iter().map(|p| json!({
+                    "name": p.name, "type": p.edm_type, "nullable": p.nullable, "max_length": p.max_length,
+                })).collect::<Vec<_>>()).unwrap_or_default(),
+                "navigations": t.map(|t| t.navigations.iter().map(|n| n.name.clone()).collect::<Vec<_>>()).unwrap_or_default(),
+            })
+        })
+        .collect();
+    Ok(json!({ "kind": "metadata", "entity_sets": sets }))
+}
+
+fn part(p: &HttpPart) -> Value {
+    let body = if p.body.is_empty() {
+        Value::Null
+    } else {
+        decode(&p.body)
+            .unwrap_or_else(|_| Value::String(String::from_utf8_lossy(&p.body).into_owned()))
+    };
+    json!({
+        "status": p.status,
+        "reason": p.reason,
+        "headers": p.headers.iter().map(|(k, v)| json!([k, v])).collect::<Vec<_>>(),
+        "body": body,
+    })
+}
+
+fn decode_batch(body: &[u8], boundary: &str) -> Result<Value, ODataError> {
+    let r = parse_batch(body, boundary)?;
+    let parts: Vec<Value> = r
+        .parts
+        .iter()
+        .map(|p| match p {
+            ResponsePart::Single(h) => json!({ "kind": "response", "response": part(h) }),
+            ResponsePart::ChangeSet(list) => {
+                json!({ "kind": "changeset", "responses": list.iter().map(part).collect::<Vec<_>>() })
+            }
+        })
+        .collect();
+    Ok(json!({ "kind": "batch", "boundary": boundary, "parts": parts }))
+}
+
+#[cfg(test)]
+mod tests;
