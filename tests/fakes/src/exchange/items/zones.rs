@@ -68,3 +68,11 @@ mod tests {
         assert_eq!(iana("Mars Standard Time"), None);
     }
 }
+
+/// The Windows zone id of an IANA zone, when the table knows it.
+pub fn windows(iana: &str) -> Option<&'static str> {
+    TABLE
+        .iter()
+        .find(|(_, i)| i.eq_ignore_ascii_case(iana))
+        .map(|(w, _)| *w)
+}

@@ -3,3 +3,6 @@
 //! when the listener says `Unsubscribe` or stops answering.
 
 pub mod notification;
+mod runner;
+
+pub use runner::ensure_tasks;
