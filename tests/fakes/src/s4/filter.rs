@@ -399,11 +399,9 @@ impl Filter {
                 let lefts: Vec<Value> = values(l, row).into_iter().map(normalise).collect();
                 let rights: Vec<Value> = values(r, row).into_iter().map(normalise).collect();
                 let any = |want: &dyn Fn(std::cmp::Ordering) -> bool| {
-                    lefts.iter().any(|a| {
-                        rights
-                            .iter()
-                            .any(|b| compare(a, b).is_some_and(|o| want(o)))
-                    })
+                    lefts
+                        .iter()
+                        .any(|a| rights.iter().any(|b| compare(a, b).is_some_and(want)))
                 };
                 match op {
                     Op::Eq => any(&|o| o.is_eq()),

@@ -157,8 +157,8 @@ enum Undo {
     Appointment(Uuid, Option<Activity>),
     Task(Uuid, Option<Activity>),
     Attachment(String, Option<StoredAttachment>),
-    Partner(String, Option<Partner>),
-    Relationship(String, Option<Relationship>),
+    Partner(String, Box<Option<Partner>>),
+    Relationship(String, Box<Option<Relationship>>),
 }
 
 #[derive(Debug, Clone)]
@@ -271,8 +271,8 @@ impl Store {
                 Undo::Appointment(k, v) => restore(&mut self.appointments, k, v),
                 Undo::Task(k, v) => restore(&mut self.tasks, k, v),
                 Undo::Attachment(k, v) => restore(&mut self.attachments, k, v),
-                Undo::Partner(k, v) => restore(&mut self.partners, k, v),
-                Undo::Relationship(k, v) => restore(&mut self.relationships, k, v),
+                Undo::Partner(k, v) => restore(&mut self.partners, k, *v),
+                Undo::Relationship(k, v) => restore(&mut self.relationships, k, *v),
             }
         }
         self.counters = sp.counters;
@@ -387,20 +387,24 @@ impl Store {
     /// Writes a partner (undo-logged).
     pub fn put_partner(&mut self, partner: Partner) {
         let key = partner.number.clone();
-        self.record(|s| Undo::Partner(key.clone(), s.partners.get(&key).cloned()));
+        self.record(|s| Undo::Partner(key.clone(), Box::new(s.partners.get(&key).cloned())));
         self.partners.insert(key, partner);
     }
 
     /// Removes a partner (undo-logged).
     pub fn remove_partner(&mut self, number: &str) -> Option<Partner> {
-        self.record(|s| Undo::Partner(number.to_owned(), s.partners.get(number).cloned()));
+        self.record(|s| {
+            Undo::Partner(number.to_owned(), Box::new(s.partners.get(number).cloned()))
+        });
         self.partners.remove(number)
     }
 
     /// Writes a relationship (undo-logged).
     pub fn put_relationship(&mut self, rel: Relationship) {
         let key = rel.number.clone();
-        self.record(|s| Undo::Relationship(key.clone(), s.relationships.get(&key).cloned()));
+        self.record(|s| {
+            Undo::Relationship(key.clone(), Box::new(s.relationships.get(&key).cloned()))
+        });
         self.relationships.insert(key, rel);
     }
 }
