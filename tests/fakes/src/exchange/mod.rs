@@ -4,6 +4,7 @@ pub mod auth;
 pub mod clock;
 pub mod config;
 pub mod control;
+pub mod demo;
 pub mod error;
 pub mod faults;
 pub mod items;

@@ -90,6 +90,17 @@ pub fn open_message(out: &mut String, name: &str, result: Result<(), &EwsError>)
 /// A complete error response message.
 pub fn error_message(out: &mut String, name: &str, e: &EwsError) {
     open_message(out, name, Err(e));
+    // Elements the schema requires even in an error message.
+    match name {
+        "GetItemResponseMessage" | "CreateItemResponseMessage" | "UpdateItemResponseMessage" => {
+            out.push_str("<m:Items/>")
+        }
+        "GetFolderResponseMessage" | "CreateFolderResponseMessage" => out.push_str("<m:Folders/>"),
+        "CreateAttachmentResponseMessage" | "GetAttachmentResponseMessage" => {
+            out.push_str("<m:Attachments/>")
+        }
+        _ => {}
+    }
     out.push_str(&format!("</m:{name}>"));
 }
 
@@ -212,7 +223,7 @@ mod tests {
         error_message(&mut s, "GetItemResponseMessage", &e);
         assert_eq!(
             s,
-            "<m:GetItemResponseMessage ResponseClass=\"Error\"><m:MessageText>The specified object was not found in the store.</m:MessageText><m:ResponseCode>ErrorItemNotFound</m:ResponseCode><m:DescriptiveLinkKey>0</m:DescriptiveLinkKey><m:MessageXml><t:Value Name=\"Id\">x</t:Value></m:MessageXml></m:GetItemResponseMessage>"
+            "<m:GetItemResponseMessage ResponseClass=\"Error\"><m:MessageText>The specified object was not found in the store.</m:MessageText><m:ResponseCode>ErrorItemNotFound</m:ResponseCode><m:DescriptiveLinkKey>0</m:DescriptiveLinkKey><m:MessageXml><t:Value Name=\"Id\">x</t:Value></m:MessageXml><m:Items/></m:GetItemResponseMessage>"
         );
     }
 }
