@@ -118,7 +118,7 @@ fn check_schema(doc: &Element) {
     }
 }
 
-fn message<'a>(doc: &'a Element, n: usize) -> &'a Element {
+fn message(doc: &Element, n: usize) -> &Element {
     doc.child("Body")
         .and_then(Element::first_element)
         .and_then(|r| r.child("ResponseMessages"))
