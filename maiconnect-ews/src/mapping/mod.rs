@@ -222,12 +222,41 @@ pub fn format_instant(t: DateTime<Utc>) -> String {
 /// taken as UTC (our requests send a UTC `TimeZoneContext`).
 pub fn parse_instant(s: &str) -> Option<DateTime<Utc>> {
     let s = s.trim();
+    if let Some(t) = plain_utc(s) {
+        return Some(t);
+    }
     if let Ok(t) = DateTime::parse_from_rfc3339(s) {
         return Some(t.with_timezone(&Utc));
     }
     chrono::NaiveDateTime::parse_from_str(s, "%Y-%m-%dT%H:%M:%S%.f")
         .ok()
         .map(|n| n.and_utc())
+}
+
+/// The form Exchange answers with, `2026-12-01T09:00:00Z`, read without
+/// the general parser.
+fn plain_utc(s: &str) -> Option<DateTime<Utc>> {
+    let b = s.as_bytes();
+    if b.len() != 20
+        || b[4] != b'-'
+        || b[7] != b'-'
+        || b[10] != b'T'
+        || b[13] != b':'
+        || b[16] != b':'
+        || b[19] != b'Z'
+    {
+        return None;
+    }
+    let num = |from: usize, to: usize| -> Option<u32> {
+        b[from..to].iter().try_fold(0u32, |acc, &c| {
+            c.is_ascii_digit().then(|| acc * 10 + u32::from(c - b'0'))
+        })
+    };
+    let date = NaiveDate::from_ymd_opt(num(0, 4)? as i32, num(5, 7)?, num(8, 10)?)?;
+    Some(
+        date.and_hms_opt(num(11, 13)?, num(14, 16)?, num(17, 19)?)?
+            .and_utc(),
+    )
 }
 
 /// Parses an `xs:date` (`2026-03-16`, `2026-03-16Z`, `2026-03-16+01:00`).

@@ -42,14 +42,106 @@ fn nearest_day(t: DateTime<Utc>) -> NaiveDate {
     (t + Duration::hours(12)).date_naive()
 }
 
-fn text(n: Node<'_, '_>, name: &str) -> String {
-    n.child(name)
-        .map(|c| c.raw_text().trim().to_owned())
+/// The children of an item that the mapping reads, found in one pass
+/// over them (an item has dozens of properties; looking each up by name
+/// would walk them again and again).
+#[derive(Default, Clone, Copy)]
+struct Props<'d, 'a> {
+    item_id: Option<Node<'d, 'a>>,
+    subject: Option<Node<'d, 'a>>,
+    sensitivity: Option<&'d str>,
+    body: Option<Node<'d, 'a>>,
+    attachments: Option<Node<'d, 'a>>,
+    categories: Option<Node<'d, 'a>>,
+    importance: Option<&'d str>,
+    reminder_is_set: Option<&'d str>,
+    reminder_minutes: Option<&'d str>,
+    last_modified: Option<&'d str>,
+    start: Option<Node<'d, 'a>>,
+    end: Option<Node<'d, 'a>>,
+    original_start: Option<&'d str>,
+    all_day: Option<&'d str>,
+    location: Option<Node<'d, 'a>>,
+    calendar_type: Option<&'d str>,
+    organizer: Option<Node<'d, 'a>>,
+    required: Option<Node<'d, 'a>>,
+    optional: Option<Node<'d, 'a>>,
+    recurrence: Option<Node<'d, 'a>>,
+    first_occurrence: Option<Node<'d, 'a>>,
+    start_zone: Option<Node<'d, 'a>>,
+    legacy_zone: Option<&'d str>,
+    start_date: Option<&'d str>,
+    due_date: Option<&'d str>,
+    status: Option<&'d str>,
+    percent: Option<&'d str>,
+    key: Option<&'d str>,
+    sync: Option<&'d str>,
+    title: Option<&'d str>,
+}
+
+impl<'d, 'a> Props<'d, 'a> {
+    fn of(n: Node<'d, 'a>) -> Props<'d, 'a> {
+        let mut p = Props::default();
+        for c in n.children() {
+            match c.name() {
+                "ItemId" => p.item_id = Some(c),
+                "Subject" => p.subject = Some(c),
+                "Sensitivity" => p.sensitivity = Some(c.text()),
+                "Body" => p.body = Some(c),
+                "Attachments" => p.attachments = Some(c),
+                "Categories" => p.categories = Some(c),
+                "Importance" => p.importance = Some(c.text()),
+                "ReminderIsSet" => p.reminder_is_set = Some(c.text()),
+                "ReminderMinutesBeforeStart" => p.reminder_minutes = Some(c.text()),
+                "LastModifiedTime" => p.last_modified = Some(c.text()),
+                "Start" => p.start = Some(c),
+                "End" => p.end = Some(c),
+                "OriginalStart" => p.original_start = Some(c.text()),
+                "IsAllDayEvent" => p.all_day = Some(c.text()),
+                "Location" => p.location = Some(c),
+                "CalendarItemType" => p.calendar_type = Some(c.text()),
+                "Organizer" => p.organizer = Some(c),
+                "RequiredAttendees" => p.required = Some(c),
+                "OptionalAttendees" => p.optional = Some(c),
+                "Recurrence" => p.recurrence = Some(c),
+                "FirstOccurrence" => p.first_occurrence = Some(c),
+                "StartTimeZone" => p.start_zone = Some(c),
+                "TimeZone" => p.legacy_zone = Some(c.text()),
+                "StartDate" => p.start_date = Some(c.text()),
+                "DueDate" => p.due_date = Some(c.text()),
+                "Status" => p.status = Some(c.text()),
+                "PercentComplete" => p.percent = Some(c.text()),
+                "ExtendedProperty" => {
+                    let Some(uri) = c.child("ExtendedFieldURI") else {
+                        continue;
+                    };
+                    let value = c.child_text("Value");
+                    if ExtendedField::KEY.matches(uri) {
+                        p.key = value;
+                    } else if ExtendedField::SYNC.matches(uri) {
+                        p.sync = value;
+                    } else if ExtendedField::TITLE.matches(uri) {
+                        p.title = value;
+                    }
+                }
+                _ => {}
+            }
+        }
+        p
+    }
+}
+
+fn text_of(n: Option<Node<'_, '_>>) -> String {
+    n.map(|c| c.raw_text().trim().to_owned())
         .unwrap_or_default()
 }
 
-fn body(n: Node<'_, '_>) -> Body {
-    match n.child("Body") {
+fn text(n: Node<'_, '_>, name: &str) -> String {
+    text_of(n.child(name))
+}
+
+fn body(b: Option<Node<'_, '_>>) -> Body {
+    match b {
         Some(b) if b.attr("BodyType").as_deref() == Some("HTML") => {
             Body::new(&html_to_text(b.raw_text()))
         }
@@ -58,8 +150,8 @@ fn body(n: Node<'_, '_>) -> Body {
     }
 }
 
-fn sensitivity(n: Node<'_, '_>) -> Sensitivity {
-    match n.child_text("Sensitivity") {
+fn sensitivity(s: Option<&str>) -> Sensitivity {
+    match s {
         Some("Personal") => Sensitivity::Personal,
         Some("Private") => Sensitivity::Private,
         Some("Confidential") => Sensitivity::Confidential,
@@ -67,35 +159,21 @@ fn sensitivity(n: Node<'_, '_>) -> Sensitivity {
     }
 }
 
-fn importance(n: Node<'_, '_>) -> Importance {
-    match n.child_text("Importance") {
+fn importance(s: Option<&str>) -> Importance {
+    match s {
         Some("Low") => Importance::Low,
         Some("High") => Importance::High,
         _ => Importance::Normal,
     }
 }
 
-fn categories(n: Node<'_, '_>) -> Vec<String> {
-    n.child("Categories")
-        .map(|c| {
-            c.children_named("String")
-                .map(|s| s.text().to_owned())
-                .collect()
-        })
+fn categories(n: Option<Node<'_, '_>>) -> Vec<String> {
+    n.map(|c| c.children().map(|s| s.text().to_owned()).collect())
         .unwrap_or_default()
 }
 
-fn extended<'d>(n: Node<'d, '_>, field: ExtendedField) -> Option<&'d str> {
-    n.children_named("ExtendedProperty")
-        .find(|p| {
-            p.child("ExtendedFieldURI")
-                .is_some_and(|u| field.matches(u))
-        })
-        .and_then(|p| p.child_text("Value"))
-}
-
-fn attachments(n: Node<'_, '_>) -> Vec<Attachment> {
-    let Some(list) = n.child("Attachments") else {
+fn attachments(list: Option<Node<'_, '_>>) -> Vec<Attachment> {
+    let Some(list) = list else {
         return Vec::new();
     };
     list.children_named("FileAttachment")
@@ -114,25 +192,34 @@ fn attachments(n: Node<'_, '_>) -> Vec<Attachment> {
         .collect()
 }
 
-fn mailbox_address(m: Node<'_, '_>) -> Option<EmailAddress> {
-    let routing = m.child_text("RoutingType").unwrap_or("SMTP");
-    if !routing.eq_ignore_ascii_case("SMTP") {
-        return None;
+/// The SMTP address and display name of a `Mailbox` element.
+fn mailbox(m: Node<'_, '_>) -> (Option<EmailAddress>, String) {
+    let (mut address, mut name, mut smtp) = (None, String::new(), true);
+    for c in m.children() {
+        match c.name() {
+            "EmailAddress" => address = Some(c.text()),
+            "Name" => name = c.text().to_owned(),
+            "RoutingType" => smtp = c.text().eq_ignore_ascii_case("SMTP"),
+            _ => {}
+        }
     }
-    m.child_text("EmailAddress")?.parse().ok()
+    // Exchange-internal (EX) addresses are not e-mail addresses.
+    let email = address.filter(|_| smtp).and_then(|a| a.parse().ok());
+    (email, name)
 }
 
-fn attendees(n: Node<'_, '_>) -> Vec<Attendee> {
+fn attendees(required: Option<Node<'_, '_>>, optional: Option<Node<'_, '_>>) -> Vec<Attendee> {
     let mut out = Vec::new();
-    for (list, required) in [("RequiredAttendees", true), ("OptionalAttendees", false)] {
-        let Some(l) = n.child(list) else { continue };
-        for a in l.children_named("Attendee") {
-            let Some(m) = a.child("Mailbox") else {
+    for (list, required) in [(required, true), (optional, false)] {
+        let Some(l) = list else { continue };
+        for a in l.children() {
+            let Some(m) = a.first_child().filter(|m| m.is("Mailbox")) else {
                 continue;
             };
+            let (email, name) = mailbox(m);
             out.push(Attendee {
-                email: mailbox_address(m),
-                name: text(m, "Name"),
+                email,
+                name,
                 partner: None,
                 function: None,
                 required,
@@ -142,34 +229,43 @@ fn attendees(n: Node<'_, '_>) -> Vec<Attendee> {
     out
 }
 
-fn time(n: Node<'_, '_>, name: &str, what: &str) -> Result<DateTime<Utc>, EwsError> {
-    let raw = n.child_text(name).ok_or_else(|| {
-        EwsError::Unexpected(format!("{what} has no {name}; ask for calendar:{name}"))
+fn time(
+    n: Option<Node<'_, '_>>,
+    name: &str,
+    what: &dyn Fn() -> String,
+) -> Result<DateTime<Utc>, EwsError> {
+    let raw = n.map(|n| n.text()).ok_or_else(|| {
+        EwsError::Unexpected(format!("{} has no {name}; ask for calendar:{name}", what()))
     })?;
     parse_instant(raw).ok_or_else(|| {
-        EwsError::Unexpected(format!("{what}: {name} {raw:?} is not an xs:dateTime"))
+        EwsError::Unexpected(format!("{}: {name} {raw:?} is not an xs:dateTime", what()))
     })
 }
 
-fn appointment(n: Node<'_, '_>, default_zone: Zone, what: &str) -> Result<Appointment, EwsError> {
+fn appointment(
+    n: Node<'_, '_>,
+    p: &Props<'_, '_>,
+    default_zone: Zone,
+    what: &dyn Fn() -> String,
+) -> Result<Appointment, EwsError> {
     // Exchange 2007 names the zone in the legacy TimeZone element.
-    let zone = n
-        .child("StartTimeZone")
+    let zone = p
+        .start_zone
         .and_then(read_zone)
         .or_else(|| {
-            n.child_text("TimeZone")
+            p.legacy_zone
                 .and_then(crate::timezone::windows_to_iana)
                 .map(Zone::Iana)
         })
         .unwrap_or(default_zone);
     // A master read with few properties has only its first occurrence.
-    let times = match n.child("Start") {
-        Some(_) => n,
-        None => n.child("FirstOccurrence").unwrap_or(n),
+    let (start, end) = match (p.start, p.first_occurrence) {
+        (None, Some(first)) => (first.child("Start"), first.child("End")),
+        _ => (p.start, p.end),
     };
-    let start = time(times, "Start", what)?;
-    let end = time(times, "End", what)?;
-    let all_day = n.child_text("IsAllDayEvent") == Some("true");
+    let start = time(start, "Start", what)?;
+    let end = time(end, "End", what)?;
+    let all_day = p.all_day == Some("true");
     let when = if all_day {
         let first_day = local_day(start, zone);
         let end_day = local_day(end, zone).max(first_day + Duration::days(1));
@@ -177,65 +273,67 @@ fn appointment(n: Node<'_, '_>, default_zone: Zone, what: &str) -> Result<Appoin
     } else {
         When::timed(start, end, zone)
     };
-    let mut a = Appointment::new(&text(n, "Subject"), when);
-    a.location = text(n, "Location");
-    a.body = body(n);
-    a.sensitivity = sensitivity(n);
-    a.importance = importance(n);
-    a.categories = categories(n);
-    a.attendees = attendees(n);
-    a.attachments = attachments(n);
-    a.reminder = (n.child_text("ReminderIsSet") == Some("true")).then(|| Reminder {
-        minutes_before: n
-            .child_text("ReminderMinutesBeforeStart")
-            .and_then(|m| m.parse().ok())
-            .unwrap_or(15),
-    });
-    a.sync_tag = extended(n, ExtendedField::SYNC).is_some_and(is_true);
-    a.organizer = n
-        .child("Organizer")
-        .and_then(|o| o.child("Mailbox"))
-        .and_then(mailbox_address);
-    if n.child_text("CalendarItemType") == Some("RecurringMaster")
-        && let Some(r) = n.child("Recurrence")
-    {
-        a.recurrence = read_recurrence(r, n, zone, all_day);
-    }
-    Ok(a)
+    let recurrence = match (p.calendar_type, p.recurrence) {
+        (Some("RecurringMaster"), Some(r)) => read_recurrence(r, n, zone, all_day),
+        _ => None,
+    };
+    Ok(Appointment {
+        subject: text_of(p.subject),
+        location: text_of(p.location),
+        body: body(p.body),
+        when,
+        sensitivity: sensitivity(p.sensitivity),
+        importance: importance(p.importance),
+        attendees: attendees(p.required, p.optional),
+        attachments: attachments(p.attachments),
+        categories: categories(p.categories),
+        reminder: (p.reminder_is_set == Some("true")).then(|| Reminder {
+            minutes_before: p
+                .reminder_minutes
+                .and_then(|m| m.parse().ok())
+                .unwrap_or(15),
+        }),
+        sync_tag: p.sync.is_some_and(is_true),
+        recurrence,
+        organizer: p
+            .organizer
+            .and_then(|o| o.child("Mailbox"))
+            .and_then(|m| mailbox(m).0),
+        transaction_type: None,
+        status: None,
+        owner: None,
+        account: None,
+    })
 }
 
 fn is_true(v: &str) -> bool {
     v.eq_ignore_ascii_case("true") || v == "1"
 }
 
-fn task(n: Node<'_, '_>) -> Task {
-    let mut t = Task::new(&text(n, "Subject"));
-    t.body = body(n);
-    t.sensitivity = sensitivity(n);
-    t.importance = importance(n);
-    t.categories = categories(n);
-    t.attachments = attachments(n);
-    t.start_date = n
-        .child_text("StartDate")
-        .and_then(parse_instant)
-        .map(nearest_day);
-    t.due_date = n
-        .child_text("DueDate")
-        .and_then(parse_instant)
-        .map(nearest_day);
-    t.status = match n.child_text("Status") {
+fn task(p: &Props<'_, '_>) -> Task {
+    let status = match p.status {
         Some("InProgress") => TaskStatus::InProgress,
         Some("Completed") => TaskStatus::Completed,
         Some("WaitingOnOthers") => TaskStatus::WaitingOnOthers,
         Some("Deferred") => TaskStatus::Deferred,
         _ => TaskStatus::NotStarted,
     };
-    t.completed = t.status == TaskStatus::Completed;
-    t.percent_complete = n
-        .child_text("PercentComplete")
-        .and_then(|p| p.parse::<f64>().ok())
-        .map_or(0, |p| p.clamp(0.0, 100.0) as u8);
-    t.sync_tag = extended(n, ExtendedField::SYNC).is_some_and(is_true);
+    let mut t = Task::new("");
+    t.subject = text_of(p.subject);
+    t.body = body(p.body);
+    t.sensitivity = sensitivity(p.sensitivity);
+    t.importance = importance(p.importance);
+    t.categories = categories(p.categories);
+    t.attachments = attachments(p.attachments);
+    t.start_date = p.start_date.and_then(parse_instant).map(nearest_day);
+    t.due_date = p.due_date.and_then(parse_instant).map(nearest_day);
+    t.status = status;
+    t.completed = status == TaskStatus::Completed;
+    t.percent_complete = p
+        .percent
+        .and_then(|v| v.parse::<f64>().ok())
+        .map_or(0, |v| v.clamp(0.0, 100.0) as u8);
+    t.sync_tag = p.sync.is_some_and(is_true);
     t
 }
 
@@ -249,7 +347,7 @@ fn keyed(n: Node<'_, '_>, list: &str, key: &str) -> String {
         .unwrap_or_default()
 }
 
-fn contact(n: Node<'_, '_>) -> Contact {
+fn contact(n: Node<'_, '_>, p: &Props<'_, '_>) -> Contact {
     let emails = ["EmailAddress1", "EmailAddress2", "EmailAddress3"]
         .iter()
         .filter_map(|k| keyed(n, "EmailAddresses", k).parse::<EmailAddress>().ok())
@@ -277,7 +375,8 @@ fn contact(n: Node<'_, '_>) -> Contact {
         given_name: text(n, "GivenName"),
         surname: text(n, "Surname"),
         middle_name: text(n, "MiddleName"),
-        title: extended(n, ExtendedField::TITLE)
+        title: p
+            .title
             .map(str::to_owned)
             .or_else(|| {
                 n.path(&["CompleteName", "Title"])
@@ -300,47 +399,47 @@ fn contact(n: Node<'_, '_>) -> Contact {
 /// Reads one item element (`CalendarItem`, `Task`, `Contact`; other item
 /// kinds are refused). `default_zone` applies where the item names none.
 pub fn read_item(n: Node<'_, '_>, default_zone: Zone) -> Result<ReadItem, EwsError> {
-    let id_node = n
-        .child("ItemId")
+    let p = Props::of(n);
+    let id_node = p
+        .item_id
         .ok_or_else(|| EwsError::Unexpected(format!("a <{}> without ItemId", n.name())))?;
     let raw_id = id_node.attr("Id").unwrap_or_default();
     let id: ItemId = raw_id
         .parse()
         .map_err(|e| EwsError::Unexpected(format!("<{}> has an unusable ItemId: {e}", n.name())))?;
-    let what = format!("{} {}", n.name(), shorten(&raw_id));
+    let what = || format!("{} {}", n.name(), shorten(&raw_id));
     let version: Version = id_node
         .attr("ChangeKey")
         .unwrap_or_default()
         .parse()
-        .map_err(|e| EwsError::Unexpected(format!("{what} has an unusable ChangeKey: {e}")))?;
+        .map_err(|e| EwsError::Unexpected(format!("{} has an unusable ChangeKey: {e}", what())))?;
     let record = match n.name() {
-        "CalendarItem" => Record::Appointment(appointment(n, default_zone, &what)?),
-        "Task" => Record::Task(task(n)),
-        "Contact" => Record::Contact(contact(n)),
+        "CalendarItem" => Record::Appointment(appointment(n, &p, default_zone, &what)?),
+        "Task" => Record::Task(task(&p)),
+        "Contact" => Record::Contact(contact(n, &p)),
         other => {
             return Err(EwsError::Unexpected(format!(
-                "{what}: a <{other}> is not an appointment, task or contact"
+                "{}: a <{other}> is not an appointment, task or contact",
+                what()
             )));
         }
     };
-    let link_key = extended(n, ExtendedField::KEY).and_then(|k| match k.parse::<S4Key>() {
+    let link_key = p.key.and_then(|k| match k.parse::<S4Key>() {
         Ok(k) => Some(k),
         Err(e) => {
-            tracing::warn!(item = %what, error = %e, "ignoring an unreadable maiconnect-key");
+            tracing::warn!(item = %what(), error = %e, "ignoring an unreadable maiconnect-key");
             None
         }
     });
-    let calendar_type = n.child_text("CalendarItemType").map(str::to_owned);
-    let original_start = n.child_text("OriginalStart").and_then(parse_instant);
     Ok(ReadItem {
         item: MailboxItem {
             key: ExchangeKey::item(id),
             version,
             record,
-            changed_at: n.child_text("LastModifiedTime").and_then(parse_instant),
+            changed_at: p.last_modified.and_then(parse_instant),
             link_key,
         },
-        calendar_type,
-        original_start,
+        calendar_type: p.calendar_type.map(str::to_owned),
+        original_start: p.original_start.and_then(parse_instant),
     })
 }

@@ -43,7 +43,7 @@ impl Operation for GetItem {
             .enumerate()
             .map(|(i, m)| {
                 let id = self.ids.get(i).map_or("", |r| r.id_text());
-                let node = m.ok(&cx.describe_item(Self::NAME, id), cx.mailbox)?;
+                let node = m.ok_with(|| cx.describe_item(Self::NAME, id), cx.mailbox)?;
                 let item = first_item(node).ok_or_else(|| {
                     EwsError::Unexpected(format!(
                         "{}: the response message holds no item",

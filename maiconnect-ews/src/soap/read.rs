@@ -200,7 +200,19 @@ impl<'d, 'a> ResponseMessage<'d, 'a> {
 
     /// The message as a result: `Ok` for Success and Warning.
     pub fn ok(&self, context: &str, mailbox: &str) -> Result<Node<'d, 'a>, EwsError> {
-        match self.error(context, mailbox) {
+        self.ok_with(|| context.to_owned(), mailbox)
+    }
+
+    /// Like [`ResponseMessage::ok`], building the context only for errors.
+    pub fn ok_with(
+        &self,
+        context: impl FnOnce() -> String,
+        mailbox: &str,
+    ) -> Result<Node<'d, 'a>, EwsError> {
+        if self.class != ResponseClass::Error {
+            return Ok(self.node);
+        }
+        match self.error(&context(), mailbox) {
             Some(e) => Err(EwsError::Response(Box::new(e))),
             None => Ok(self.node),
         }

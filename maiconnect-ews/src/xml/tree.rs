@@ -24,7 +24,7 @@ const MAX_DEPTH: usize = 128;
 #[derive(Debug)]
 struct Element<'a> {
     /// `prefix:Local attr="…"`: the whole tag content.
-    raw: &'a [u8],
+    raw: &'a str,
     /// Length of the qualified name in `raw`.
     name_len: usize,
     /// Start of the local name in `raw`.
@@ -94,21 +94,20 @@ struct Builder<'a> {
 }
 
 impl<'a> Builder<'a> {
-    fn open(&mut self, raw: &'a [u8], name_len: usize, empty: bool) -> Result<(), EwsError> {
+    fn open(&mut self, raw: &'a str, name_len: usize, empty: bool) -> Result<(), EwsError> {
         if self.root_done {
             return Err(bad(
                 "the document has more than one root element (a fragment, not a document)",
             ));
         }
         self.seen_anything = true;
-        let name = &raw[..name_len];
+        let name = &raw.as_bytes()[..name_len];
         let depth = self.stack.len();
         if depth >= MAX_DEPTH {
             return Err(bad(format!("elements nest deeper than {MAX_DEPTH} levels")));
         }
-        if memfind(&raw[name_len..], b"xmlns:") {
-            let text = utf8(raw)?;
-            for a in Attributes::new(text, name_len) {
+        if memfind(&raw.as_bytes()[name_len..], b"xmlns:") {
+            for a in Attributes::new(raw, name_len) {
                 let a = a.map_err(|e| {
                     bad(format!(
                         "bad attribute in <{}>: {e}",
@@ -116,7 +115,7 @@ impl<'a> Builder<'a> {
                     ))
                 })?;
                 if let Some(p) = a.key.as_ref().strip_prefix(b"xmlns:") {
-                    self.prefixes.push((slice_in(raw, p), depth));
+                    self.prefixes.push((slice_in(raw.as_bytes(), p), depth));
                 }
             }
         }
@@ -174,20 +173,27 @@ impl<'a> Builder<'a> {
         }
     }
 
-    fn text(&mut self, piece: &'a str) -> Result<(), EwsError> {
+    fn text(&mut self, src: &'a str, input: &[u8], raw: &[u8]) -> Result<(), EwsError> {
         match self.stack.last() {
             Some(&top) => {
                 let el = &mut self.elements[top as usize];
+                // Indentation between child elements is not kept.
                 if el.first_child == NONE {
-                    push_text(&mut el.text, piece);
+                    push_text(&mut el.text, sub(src, input, raw)?);
                 }
                 Ok(())
             }
-            None if piece.bytes().all(|b| b.is_ascii_whitespace()) => {
+            None => self.outside(sub(src, input, raw)?),
+        }
+    }
+
+    fn outside(&mut self, piece: &str) -> Result<(), EwsError> {
+        match piece {
+            p if p.bytes().all(|b| b.is_ascii_whitespace()) => {
                 self.seen_anything = true;
                 Ok(())
             }
-            None => Err(bad(format!(
+            _ => Err(bad(format!(
                 "text outside the root element: {:?} (is this XML at all?)",
                 piece.chars().take(40).collect::<String>()
             ))),
@@ -195,27 +201,20 @@ impl<'a> Builder<'a> {
     }
 }
 
-/// `part` (borrowed from `input` by the slice reader) with `input`'s
-/// lifetime.
-fn within<'a>(input: &'a [u8], part: &[u8]) -> Result<&'a [u8], EwsError> {
-    let r = slice_in(input, part);
-    if r.len() == part.len() && r.as_ptr() == part.as_ptr() {
-        Ok(r)
-    } else {
-        Err(bad("internal: tag was not borrowed from the input"))
-    }
-}
-
-fn borrowed<'a>(c: Cow<'a, [u8]>) -> Result<&'a [u8], EwsError> {
-    match c {
-        Cow::Borrowed(b) => Ok(b),
-        Cow::Owned(_) => Err(bad("internal: event was not borrowed from the input")),
-    }
+/// `part` (borrowed from `input` by the slice reader) as a slice of `src`
+/// (the same bytes, validated as UTF-8 once): no second validation.
+fn sub<'a>(src: &'a str, input: &[u8], part: &[u8]) -> Result<&'a str, EwsError> {
+    let start = (part.as_ptr() as usize).wrapping_sub(input.as_ptr() as usize);
+    src.get(start..start.wrapping_add(part.len()))
+        .filter(|s| s.as_ptr() == part.as_ptr())
+        .ok_or_else(|| bad("internal: event was not borrowed from the input"))
 }
 
 impl<'a> Doc<'a> {
     /// Parses `input` into a tree.
     pub fn parse(input: &'a [u8]) -> Result<Doc<'a>, EwsError> {
+        // Validated once; every name and text is a slice of it.
+        let src = utf8(input)?;
         let mut reader = Reader::from_reader(input);
         let config = reader.config_mut();
         config.check_end_names = true;
@@ -238,19 +237,19 @@ impl<'a> Doc<'a> {
             match event {
                 Event::Start(e) => {
                     let n = e.name().as_ref().len();
-                    b.open(within(input, &e)?, n, false)?;
+                    b.open(sub(src, input, &e)?, n, false)?;
                 }
                 Event::Empty(e) => {
                     let n = e.name().as_ref().len();
-                    b.open(within(input, &e)?, n, true)?;
+                    b.open(sub(src, input, &e)?, n, true)?;
                 }
                 Event::End(_) => {
                     b.stack.pop();
                     let depth = b.stack.len();
                     b.close_scope(depth);
                 }
-                Event::Text(t) => b.text(utf8(borrowed(t.into_inner())?)?)?,
-                Event::CData(t) => b.text(utf8(borrowed(t.into_inner())?)?)?,
+                Event::Text(t) => b.text(src, input, &t)?,
+                Event::CData(t) => b.text(src, input, &t)?,
                 Event::GeneralRef(r) => {
                     let c = resolve_ref(&r)?;
                     let Some(&top) = b.stack.last() else {
@@ -325,13 +324,13 @@ impl<'d, 'a> Node<'d, 'a> {
     /// The local name (without prefix).
     pub fn name(&self) -> &'d str {
         let e = self.el();
-        std::str::from_utf8(&e.raw[e.local_start..e.name_len]).unwrap_or("")
+        e.raw.get(e.local_start..e.name_len).unwrap_or("")
     }
 
     /// Whether the local name is `name`.
     pub fn is(&self, name: &str) -> bool {
         let e = self.el();
-        &e.raw[e.local_start..e.name_len] == name.as_bytes()
+        e.raw.as_bytes().get(e.local_start..e.name_len) == Some(name.as_bytes())
     }
 
     /// The text content of a leaf element, as written (not trimmed).
@@ -350,8 +349,7 @@ impl<'d, 'a> Node<'d, 'a> {
         if e.raw.len() == e.name_len {
             return None;
         }
-        let text = std::str::from_utf8(e.raw).ok()?;
-        let mut attrs = Attributes::new(text, e.name_len);
+        let mut attrs = Attributes::new(e.raw, e.name_len);
         attrs.with_checks(false);
         for a in attrs {
             let Ok(a) = a else { return None };
