@@ -583,3 +583,62 @@ async fn latency_injection_delays_requests() {
     // Not a speed assertion: the delay is the injected fault's effect.
     assert!(started.elapsed() >= std::time::Duration::from_millis(120));
 }
+
+#[tokio::test]
+async fn oversized_bodies_and_tunnelled_methods() {
+    let h = start_with(FakeS4Config {
+        seed: Some(3),
+        max_body_bytes: 1024,
+        ..FakeS4Config::default()
+    })
+    .await;
+    let c = client();
+    let token = fetch_token(&c, &h, APPOINTMENTS).await;
+    let big = json!({"Description": "x", "Note": "n".repeat(4096)});
+    let r = request(
+        &c,
+        &h,
+        Method::POST,
+        &url(&h, APPOINTMENTS, "AppointmentSet"),
+    )
+    .header("x-csrf-token", &token)
+    .json_body(&big)
+    .send()
+    .await
+    .unwrap();
+    assert_eq!(r.status(), 413);
+    assert!(
+        json(r).await["error"]["message"]["value"]
+            .as_str()
+            .unwrap()
+            .contains("1024 bytes")
+    );
+
+    let g = guid(11);
+    assert_eq!(
+        post(
+            &c,
+            &h,
+            APPOINTMENTS,
+            "AppointmentSet",
+            appointment(&g, "Tunnel", "4711", DEC_1_9AM)
+        )
+        .await
+        .status(),
+        201
+    );
+    let entity = url(&h, APPOINTMENTS, &format!("AppointmentSet(guid'{g}')"));
+    let r = request(&c, &h, Method::POST, &entity)
+        .header("x-csrf-token", &token)
+        .header("x-http-method", "MERGE")
+        .header("if-match", "*")
+        .json_body(&json!({"Location": "Tunnelled"}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 204);
+    assert_eq!(
+        json(request(&c, &h, Method::GET, &entity).send().await.unwrap()).await["d"]["Location"],
+        "Tunnelled"
+    );
+}

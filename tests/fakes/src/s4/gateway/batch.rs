@@ -134,7 +134,7 @@ fn operation(text: &str) -> Result<Operation, SapError> {
     });
     let body = body.trim_end_matches(['\r', '\n']);
     Ok(Operation {
-        method: method.to_ascii_uppercase(),
+        method: super::effective_method(method, &headers),
         url: url.to_owned(),
         headers,
         body: Bytes::copy_from_slice(body.as_bytes()),
@@ -175,7 +175,7 @@ fn parse(body: &[u8], content_type: &str) -> Result<Vec<Part>, SapError> {
 }
 
 /// The resource path and query of a part's URL relative to the service.
-fn resolve(exec: &Exec, url: &str, ids: &[(String, String)]) -> (String, Vec<(String, String)>) {
+fn resolve(url: &str, ids: &[(String, String)]) -> (String, Vec<(String, String)>) {
     let (path, query) = url.split_once('?').unwrap_or((url, ""));
     let mut path = percent_encoding::percent_decode_str(path)
         .decode_utf8_lossy()
@@ -200,7 +200,6 @@ fn resolve(exec: &Exec, url: &str, ids: &[(String, String)]) -> (String, Vec<(St
             };
         }
     }
-    let _ = exec;
     (
         path,
         url::form_urlencoded::parse(query.as_bytes())
@@ -234,7 +233,7 @@ fn run(
     ids: &[(String, String)],
     json: bool,
 ) -> OdataResponse {
-    let (path, query) = resolve(exec, &op.url, ids);
+    let (path, query) = resolve(&op.url, ids);
     let set_name = path.split(['(', '/']).next().unwrap_or("");
     let fault = lock(&exec.shared.faults).take(exec.service, set_name, &op.method);
     if let Some(e) = fault.and_then(|f| f.error()) {

@@ -199,6 +199,23 @@ pub fn execute(
     }
 }
 
+/// The method a request stands for: `POST` with `X-HTTP-Method: MERGE`
+/// (as SAPUI5 tunnels MERGE, PUT and DELETE through proxies) is a MERGE.
+pub fn effective_method(method: &str, headers: &HeaderMap) -> String {
+    let method = method.to_ascii_uppercase();
+    match headers.get("x-http-method").and_then(|v| v.to_str().ok()) {
+        Some(tunnelled) if method == "POST" => {
+            let t = tunnelled.trim().to_ascii_uppercase();
+            if matches!(t.as_str(), "MERGE" | "PUT" | "PATCH" | "DELETE") {
+                t
+            } else {
+                method
+            }
+        }
+        _ => method,
+    }
+}
+
 fn is_modifying(method: &str) -> bool {
     matches!(method, "POST" | "PUT" | "MERGE" | "PATCH" | "DELETE")
 }
@@ -218,7 +235,7 @@ pub async fn entry(State(shared): State<Arc<Shared>>, request: Request) -> Respo
         tokio::time::sleep(std::time::Duration::from_millis(latency.fixed_ms + jitter)).await;
     }
     let (parts, body) = request.into_parts();
-    let method = parts.method.as_str().to_ascii_uppercase();
+    let method = effective_method(parts.method.as_str(), &parts.headers);
     let head = method == "HEAD";
     let query = parse_query(parts.uri.query());
     let headers = parts.headers;

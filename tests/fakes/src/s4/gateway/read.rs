@@ -142,20 +142,16 @@ fn next_link(exec: &Exec, resource: &str, query: &[(String, String)], token: usi
     format!("{}{}?{}", exec.service_url, resource, pairs.join("&"))
 }
 
-/// A collection: filter, order, count, page.
+/// A collection: order, count, page (`rows` passed `$filter` already).
 pub fn collection(
     exec: &Exec,
     store: &Store,
-    rows: Vec<Row>,
+    mut rows: Vec<Row>,
     opts: &QueryOptions,
     resource: &str,
     query: &[(String, String)],
     count_only: bool,
 ) -> OdataResponse {
-    let mut rows: Vec<Row> = match &opts.filter {
-        Some(f) => rows.into_iter().filter(|r| f.matches(r.set, r)).collect(),
-        None => rows,
-    };
     if !opts.order_by.is_empty() {
         rows.sort_by(|a, b| {
             for (i, desc) in &opts.order_by {
@@ -221,7 +217,7 @@ pub fn get(
     let today = exec.today();
     let set = path.set;
     let Some(key) = &path.key else {
-        let rows = store.rows(exec.service, set, today);
+        let rows = store.filtered_rows(exec.service, set, today, opts.filter.as_ref());
         return Ok(collection(
             exec, store, rows, opts, resource, query, path.count,
         ));
@@ -289,6 +285,10 @@ pub fn get(
     };
     let children = store.navigate(exec.service, &row, nav, today);
     if nav.many {
+        let children = match &opts.filter {
+            Some(f) => children.into_iter().filter(|r| f.matches(r)).collect(),
+            None => children,
+        };
         return Ok(collection(
             exec, store, children, opts, resource, query, path.count,
         ));

@@ -4,9 +4,9 @@
 
 use chrono::{DateTime, NaiveDate, Utc};
 
-use super::{ActivityKind, Store, appointment_set, attendee_set};
+use super::{Activity, ActivityKind, Store, appointment_set, attendee_set};
 use crate::s4::edm::{EntitySet, Navigation, ServiceId};
-use crate::s4::filter::Candidates;
+use crate::s4::filter::{Candidates, Filter};
 use crate::s4::value::Value;
 
 /// One entity as the protocol layer sees it.
@@ -26,15 +26,32 @@ pub struct Row {
 }
 
 impl Candidates for Row {
-    fn candidates(&self, index: usize) -> Vec<&Value> {
-        let mut out: Vec<&Value> = self.values.get(index).into_iter().collect();
-        out.extend(
-            self.also
+    fn any(&self, index: usize, test: &mut dyn FnMut(&Value) -> bool) -> bool {
+        self.values.get(index).is_some_and(&mut *test)
+            || self.also.iter().any(|(i, v)| *i == index && test(v))
+    }
+}
+
+/// A stored activity seen through a filter without copying it.
+struct ActivityView<'a> {
+    activity: &'a Activity,
+    /// `Responsible` of appointments, which also matches attendees.
+    responsible: Option<usize>,
+    partner_no: usize,
+}
+
+impl Candidates for ActivityView<'_> {
+    fn any(&self, index: usize, test: &mut dyn FnMut(&Value) -> bool) -> bool {
+        if self.activity.values.get(index).is_some_and(&mut *test) {
+            return true;
+        }
+        self.responsible == Some(index)
+            && self
+                .activity
+                .attendees
                 .iter()
-                .filter(|(i, _)| *i == index)
-                .map(|(_, v)| v),
-        );
-        out
+                .filter_map(|a| a.get(self.partner_no))
+                .any(test)
     }
 }
 
@@ -127,6 +144,45 @@ impl Store {
         let mut row = Row::new(set, a.values.clone());
         row.media_type = a.values.get(3).and_then(Value::as_str).map(str::to_owned);
         Some(row)
+    }
+
+    /// The rows of an entity set that pass `filter`. Activities are tested
+    /// in place and only the matches copied.
+    pub fn filtered_rows(
+        &self,
+        service: ServiceId,
+        set: &'static EntitySet,
+        today: NaiveDate,
+        filter: Option<&Filter>,
+    ) -> Vec<Row> {
+        let kind = match set.name {
+            "AppointmentSet" if service == ServiceId::Appointments => ActivityKind::Appointment,
+            "Tasks" if service == ServiceId::Tasks => ActivityKind::Task,
+            _ => {
+                let rows = self.rows(service, set, today);
+                return match filter {
+                    Some(f) => rows.into_iter().filter(|r| f.matches(r)).collect(),
+                    None => rows,
+                };
+            }
+        };
+        let responsible = (kind == ActivityKind::Appointment)
+            .then(|| set.index("Responsible"))
+            .flatten();
+        let partner_no = attendee_set().index("PartnerNo").unwrap_or(0);
+        self.activities(kind)
+            .iter()
+            .filter(|(_, a)| {
+                filter.is_none_or(|f| {
+                    f.matches(&ActivityView {
+                        activity: a,
+                        responsible,
+                        partner_no,
+                    })
+                })
+            })
+            .filter_map(|(g, _)| self.activity_row(kind, g))
+            .collect()
     }
 
     /// All rows of an entity set of `service`, in key order.
