@@ -334,3 +334,41 @@ async fn events_wait_for_a_hub_and_follow_it_when_it_changes() {
         "no credentials configured, none sent"
     );
 }
+
+#[tokio::test]
+async fn undelivered_events_survive_a_process_restart_through_the_state_file() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("s4.json");
+    let config = || FakeS4Config {
+        seed: Some(8),
+        state_file: Some(file.clone()),
+        ..FakeS4Config::default()
+    };
+    let first = start_with(config()).await;
+    let waiting = first
+        .create_task(json!({"Description": "Waiting for the hub"}))
+        .unwrap();
+    first.shutdown().await.unwrap();
+
+    let (hub, url) = hub(0).await;
+    let second = start_with(config()).await;
+    second.set_hub(Some(HubDestination {
+        url,
+        user: None,
+        password: None,
+    }));
+    second
+        .create_task(json!({"Description": "After the restart"}))
+        .unwrap();
+    let events = wait_for(&hub, 2).await;
+    assert_eq!(events.len(), 2);
+    assert_eq!(
+        events[0].object_key,
+        waiting.to_string(),
+        "the saved event goes first"
+    );
+    assert_ne!(
+        events[0].event_id, events[1].event_id,
+        "new events get new ids"
+    );
+}

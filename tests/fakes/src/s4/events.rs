@@ -145,6 +145,23 @@ impl EventQueue {
         lock(&self.state).log.clone()
     }
 
+    /// Replaces the log with a saved one; its queued events are sent again.
+    pub fn restore(&self, log: Vec<EventRecord>) {
+        let mut s = lock(&self.state);
+        s.queue = log
+            .iter()
+            .filter(|r| r.status == DeliveryStatus::Queued)
+            .map(|r| r.seq)
+            .collect();
+        // New event ids must not repeat the saved ones (the hub drops
+        // repeated ids as duplicates).
+        let next = s.rng.u64(..);
+        s.rng = fastrand::Rng::with_seed(next ^ (log.len() as u64).rotate_left(17));
+        s.log = log;
+        drop(s);
+        self.notify.notify_one();
+    }
+
     /// Drops the next `n` events instead of sending them.
     pub fn drop_next(&self, n: u32) {
         lock(&self.state).drop_next = n;

@@ -49,6 +49,18 @@
 //!   MaxLength get 400 naming the property in the message and in
 //!   `errordetails[].propertyref`. JSON answers only (`$format=xml` → 400).
 //! * Errors: SAP Gateway error bodies (JSON when asked for, else XML).
+//! * `POST` with `X-HTTP-Method: MERGE|PUT|PATCH|DELETE` is that method
+//!   (SAPUI5's tunnelling). The `Employees` CDS compares `EmailAddress`
+//!   exactly (only the partner search ignores case, as the profile says).
+//!
+//! # State
+//!
+//! Data (activities, attachments, partners, relationships, number ranges)
+//! and the event log live in memory and, with a state file, are saved on
+//! shutdown, restart, `POST /_control/save` and a second after changes,
+//! and loaded at start: events not yet delivered are sent after a restart,
+//! like SAP's persistent queue. Logon sessions, faults and settings are
+//! not saved.
 //!
 //! # Events
 //!

@@ -14,7 +14,7 @@ use super::config::FakeS4Config;
 use super::control;
 use super::edm::ServiceId;
 use super::error::FakeS4Error;
-use super::events::run_sender;
+use super::events::{EventRecord, run_sender};
 use super::gateway::{self, ODATA_ROOT};
 use super::shared::{Shared, lock};
 use super::store::Store;
@@ -43,9 +43,24 @@ pub struct FakeS4Handle {
     pub(crate) inner: Arc<Inner>,
 }
 
-fn load(config: &FakeS4Config, seed: u64) -> Result<Store, FakeS4Error> {
+/// The state file: the data and the event log (so that events not yet
+/// delivered survive a restart, as in SAP's persistent bgRFC queue).
+#[derive(serde::Deserialize)]
+struct SavedState {
+    store: Store,
+    #[serde(default)]
+    events: Vec<EventRecord>,
+}
+
+#[derive(serde::Serialize)]
+struct SavedStateRef<'a> {
+    store: &'a Store,
+    events: &'a [EventRecord],
+}
+
+fn load(config: &FakeS4Config, seed: u64) -> Result<(Store, Vec<EventRecord>), FakeS4Error> {
     let Some(path) = &config.state_file else {
-        return Ok(Store::new(seed));
+        return Ok((Store::new(seed), Vec::new()));
     };
     let error = |message: String| FakeS4Error::StateFile {
         path: path.display().to_string(),
@@ -53,14 +68,16 @@ fn load(config: &FakeS4Config, seed: u64) -> Result<Store, FakeS4Error> {
     };
     match std::fs::read(path) {
         Ok(bytes) => {
-            let mut store: Store = serde_json::from_slice(&bytes)
+            let SavedState { mut store, events } = serde_json::from_slice(&bytes)
                 .map_err(|e| error(format!("not a saved fake S/4HANA state: {e}")))?;
             // Continue the GUID sequence without repeating the first run's.
-            store
-                .reseed(seed ^ (store.appointments.len() + store.tasks.len()) as u64 ^ 0x9E37_79B9);
-            Ok(store)
+            store.reseed(
+                seed ^ (store.appointments.len() + store.tasks.len() + events.len()) as u64
+                    ^ 0x9E37_79B9,
+            );
+            Ok((store, events))
         }
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(Store::new(seed)),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok((Store::new(seed), Vec::new())),
         Err(e) => Err(error(e.to_string())),
     }
 }
@@ -106,13 +123,14 @@ impl FakeS4 {
     /// Starts a fake on 127.0.0.1 (`config.port`, 0 for a free port).
     pub async fn start(config: FakeS4Config) -> Result<FakeS4Handle, FakeS4Error> {
         let seed = config.seed.unwrap_or_else(|| fastrand::u64(..));
-        let store = load(&config, seed)?;
+        let (store, events) = load(&config, seed)?;
         let listener = bind(config.port).await?;
         let addr = listener.local_addr().map_err(|e| FakeS4Error::Bind {
             port: config.port,
             source: e,
         })?;
         let shared = Arc::new(Shared::new(config, store, seed));
+        shared.events.restore(events);
         let (background, stop_rx) = watch::channel(false);
         let handle = FakeS4Handle {
             inner: Arc::new(Inner {
@@ -183,8 +201,13 @@ impl FakeS4Handle {
         };
         shared.dirty.store(false, Ordering::Relaxed);
         let bytes = {
+            // Store before events: the order in which commits lock them.
             let store = lock(&shared.store);
-            serde_json::to_vec(&*store)
+            let events = shared.events.log();
+            serde_json::to_vec(&SavedStateRef {
+                store: &store,
+                events: &events,
+            })
         };
         let error = |message: String| FakeS4Error::StateFile {
             path: path.display().to_string(),
