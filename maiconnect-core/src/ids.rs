@@ -5,6 +5,7 @@
 
 use std::fmt;
 use std::str::FromStr;
+use std::sync::Arc;
 
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use uuid::Uuid;
@@ -151,7 +152,7 @@ text_id!(PartnerNo);
 /// The id of an item in a mailbox (EWS `ItemId/@Id`, a Graph item id).
 /// Opaque to everyone but the mailbox adapter.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
-pub struct ItemId(String);
+pub struct ItemId(Arc<str>);
 
 impl ItemId {
     /// The id as the server sent it.
@@ -167,7 +168,7 @@ impl ItemId {
 impl FromStr for ItemId {
     type Err = InvalidId;
     fn from_str(s: &str) -> Result<Self, InvalidId> {
-        opaque(s, "mailbox item id").map(ItemId)
+        opaque(s, "mailbox item id").map(|s| ItemId(s.into()))
     }
 }
 text_id!(ItemId);
@@ -175,7 +176,7 @@ text_id!(ItemId);
 /// A version token of one side's copy of an object: the EWS change key, a
 /// Graph or OData ETag. Opaque; compared only for equality.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
-pub struct Version(String);
+pub struct Version(Arc<str>);
 
 impl Version {
     /// The token as the server sent it.
@@ -187,7 +188,7 @@ impl Version {
 impl FromStr for Version {
     type Err = InvalidId;
     fn from_str(s: &str) -> Result<Self, InvalidId> {
-        opaque(s, "version token").map(Version)
+        opaque(s, "version token").map(|s| Version(s.into()))
     }
 }
 text_id!(Version);
@@ -253,7 +254,7 @@ fn parse_address(s: &str, what: &'static str) -> Result<String, InvalidId> {
 /// The primary SMTP address of a configured user mailbox. Only mailboxes in
 /// the configuration are ever touched.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
-pub struct Mailbox(String);
+pub struct Mailbox(Arc<str>);
 
 impl Mailbox {
     /// The address in lower case.
@@ -262,14 +263,14 @@ impl Mailbox {
     }
     /// The same address as an [`EmailAddress`].
     pub fn email(&self) -> EmailAddress {
-        EmailAddress(self.0.clone())
+        EmailAddress(self.0.to_string())
     }
 }
 
 impl FromStr for Mailbox {
     type Err = InvalidId;
     fn from_str(s: &str) -> Result<Self, InvalidId> {
-        parse_address(s, "mailbox address").map(Mailbox)
+        parse_address(s, "mailbox address").map(|s| Mailbox(s.into()))
     }
 }
 text_id!(Mailbox);

@@ -32,6 +32,7 @@ pub mod model;
 pub mod plan;
 pub mod policy;
 pub mod ports;
+pub mod sync;
 #[cfg(any(test, feature = "testing"))]
 pub mod testing;
 

@@ -28,7 +28,7 @@ use crate::ids::{ActivityId, Mailbox, Version};
 use crate::model::{ExchangeKey, Folder, Record, S4Key};
 use crate::plan::fields::Field;
 use crate::plan::operation::{Operation, Plan, show_field};
-use crate::plan::state::{Fingerprint, Link, Side};
+use crate::plan::state::{Link, Pair, Side};
 use crate::ports::{Crm, Intent, JournalEntry, MailboxPort, PairKey, StateStore};
 
 /// Default pause before retrying a transient failure without a server hint;
@@ -98,20 +98,19 @@ struct Running {
 }
 
 impl Executor<'_> {
-    /// Executes one plan; `now` stamps the journal and retry times.
-    pub async fn execute(&self, plan: &Plan, now: DateTime<Utc>) -> Report {
+    /// Executes the plan made for `pair`; `now` stamps the journal and
+    /// retry times.
+    pub async fn execute(&self, pair: &Pair, plan: &Plan, now: DateTime<Utc>) -> Report {
         let mut run = Running {
-            s4: plan
-                .pair
+            s4: pair
                 .s4
                 .as_ref()
                 .map(|s| (s.key.clone(), s.version.clone(), s.record.clone())),
-            exchange: plan
-                .pair
+            exchange: pair
                 .exchange
                 .as_ref()
                 .map(|e| (e.key.clone(), e.version.clone(), e.record.clone())),
-            link: plan.pair.link.clone(),
+            link: pair.link.clone(),
         };
         let mut done = Vec::new();
         for op in &plan.ops {
@@ -170,6 +169,7 @@ impl Executor<'_> {
                             .save_intent(&Intent {
                                 mailbox: mailbox.clone(),
                                 pair: pair.clone(),
+                                kind: plan.kind,
                                 activity: None,
                                 at: now,
                             })
@@ -242,6 +242,7 @@ impl Executor<'_> {
                         let intent = Intent {
                             mailbox: mailbox.clone(),
                             pair: pair.clone(),
+                            kind,
                             activity: Some(id),
                             at: now,
                         };
@@ -387,10 +388,10 @@ impl Executor<'_> {
                     .copied()
                     .filter(|f| *f != Field::Attachments)
                     .collect();
-                if !plain.is_empty() {
-                    if let Some(v) = self.crm.update(key, version, &plain, record).await? {
-                        new_version = v;
-                    }
+                if !plain.is_empty()
+                    && let Some(v) = self.crm.update(key, version, &plain, record).await?
+                {
+                    new_version = v;
                 }
                 if fields.contains(&Field::Attachments) {
                     attachments::sync_to_s4(self, mailbox, key, &before, &mut written).await?;
@@ -433,13 +434,11 @@ impl Executor<'_> {
                 run.link = None;
                 run.s4 = None;
             }
-            Operation::SaveLink {
-                s4_seen,
-                exchange_seen,
-                origin,
-            } => {
-                let (Some((s4_key, s4_version, _)), Some((ex_key, ex_version, _))) =
-                    (&run.s4, &run.exchange)
+            Operation::SaveLink { origin } => {
+                let (
+                    Some((s4_key, s4_version, s4_seen)),
+                    Some((ex_key, ex_version, exchange_seen)),
+                ) = (&run.s4, &run.exchange)
                 else {
                     return Err(mismatch("save without both copies"));
                 };
@@ -550,7 +549,6 @@ fn new_link(
         exchange,
         s4_version,
         exchange_version,
-        fingerprint: Fingerprint::of_record(&exchange_seen),
         s4_seen,
         exchange_seen,
         origin,

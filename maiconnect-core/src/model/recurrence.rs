@@ -214,6 +214,30 @@ impl Recurrence {
         out
     }
 
+    /// The occurrence the pattern put at `original_start`, wherever it was
+    /// moved to; `None` when the series has no such occurrence or it was
+    /// deleted.
+    pub fn find(&self, first: &When, original_start: DateTime<Utc>) -> Option<Occurrence> {
+        let day = self.local_date(original_start);
+        if self.deleted.iter().any(|d| self.local_date(*d) == day) {
+            return None;
+        }
+        let dates = self.dates(original_start + Duration::days(2));
+        let index = dates.iter().position(|d| *d == day)? as u32 + 1;
+        let (start, when) = self.place(first, day);
+        let m = self
+            .modified
+            .iter()
+            .find(|m| self.local_date(m.original_start) == day);
+        let when = m.map_or(when, |m| m.when.clone());
+        Some(Occurrence {
+            index,
+            original_start: start,
+            when,
+            modified: m.cloned(),
+        })
+    }
+
     /// The local date of an instant in the series' zone.
     pub fn local_date(&self, instant: DateTime<Utc>) -> NaiveDate {
         self.zone.local(instant).date()
@@ -577,6 +601,32 @@ mod tests {
         let fourth = occ.iter().find(|o| o.index == 4).unwrap();
         assert_eq!(fourth.when, moved);
         assert_eq!(fourth.original_start, plain[3].original_start);
+    }
+
+    #[test]
+    fn an_occurrence_is_found_by_its_original_start_even_when_moved() {
+        let z = zone("Europe/Berlin");
+        let start = date(2026, 3, 23);
+        let mut r = series(Pattern::Daily { interval: 7 }, start, RangeEnd::NoEnd, z);
+        let first = nine_to_ten(z, start);
+        let plain = all(&r, &first);
+        let moved = nine_to_ten(z, date(2026, 5, 1));
+        r.modified.push(ModifiedOccurrence {
+            original_start: plain[2].original_start,
+            id: None,
+            when: moved.clone(),
+            subject: None,
+            location: None,
+        });
+        r.deleted.push(plain[3].original_start);
+        let found = r.find(&first, plain[2].original_start).unwrap();
+        assert_eq!((found.index, found.when), (3, moved));
+        assert!(r.find(&first, plain[3].original_start).is_none());
+        assert_eq!(r.find(&first, plain[1].original_start).unwrap().index, 2);
+        assert!(
+            r.find(&first, plain[1].original_start + Duration::hours(30))
+                .is_none()
+        );
     }
 
     #[test]

@@ -11,16 +11,15 @@ use crate::plan::scope::{
     Activity, Context, Excluded, Role, disabled_fields, exchange_filter, masked_fields, newer,
     s4_filter,
 };
-use crate::plan::state::{Fingerprint, Link, MailboxItem, Pair, S4Item, Side};
+use crate::plan::state::{Link, MailboxItem, Pair, S4Item, Side};
 use crate::policy::{OutlookFilter, PrivatePolicy};
 
 /// Plans one appointment or task pair.
-pub(crate) fn plan<A: Activity>(pair: Pair, ctx: &Context<'_>) -> Plan {
-    let mut plan = Plan::empty(ctx.user.mailbox.clone(), A::KIND, Pair::default());
-    let (ops, reasons) = decide::<A>(&pair, ctx);
+pub(crate) fn plan<A: Activity>(pair: &Pair, ctx: &Context<'_>) -> Plan {
+    let mut plan = Plan::empty(ctx.user.mailbox.clone(), A::KIND, pair);
+    let (ops, reasons) = decide::<A>(pair, ctx);
     plan.ops = ops;
     plan.reasons = reasons;
-    plan.pair = pair;
     plan
 }
 
@@ -176,16 +175,16 @@ fn linked<A: Activity>(
         return merge_pair(si, s, e, ei, e, s, role, link.origin, ctx, why);
     };
     // Fast paths: an unchanged version is unchanged content, and content
-    // with the fingerprint we recorded is our own write coming back.
+    // equal to what we recorded is our own write coming back.
     let s_cur = if s4_same { s_seen } else { s };
-    let e_cur = if ex_same || Fingerprint::of(e) == link.fingerprint {
+    let e_cur = if ex_same || e.same_merged(e_seen) {
         e_seen
     } else {
         e
     };
     if std::ptr::eq(s_cur, s_seen) && std::ptr::eq(e_cur, e_seen) {
         why.push("only the versions changed (our own write came back)".into());
-        return vec![save(s, e, link.origin)];
+        return vec![save(link.origin)];
     }
     merge_pair(
         si,
@@ -201,12 +200,8 @@ fn linked<A: Activity>(
     )
 }
 
-fn save<A: Activity>(s: &A, e: &A, origin: Side) -> Operation {
-    Operation::SaveLink {
-        s4_seen: s.clone().into_record(),
-        exchange_seen: e.clone().into_record(),
-        origin,
-    }
+fn save(origin: Side) -> Operation {
+    Operation::SaveLink { origin }
 }
 
 /// Merges with the given last-seen copies and turns the outcome into
@@ -244,6 +239,7 @@ fn merge_pair<A: Activity>(
         r.set_attachments(kept);
         r
     };
+    let (s_orig, e_orig) = (s, e);
     let needs_cap = [s, s_seen, e, e_seen]
         .iter()
         .any(|r| r.attachments().iter().any(|a| a.size > cap));
@@ -267,28 +263,45 @@ fn merge_pair<A: Activity>(
         newer: newer(si.changed_at, ei.changed_at),
     });
     why.extend(out.conflicts.iter().map(ToString::to_string));
+    let (mut to_s4, mut to_exchange) = (out.to_s4, out.to_exchange);
+    if needs_cap {
+        // Files over the cap were left out of the merge, not deleted: a side
+        // keeps the ones it holds.
+        for (patch, current) in [(&mut to_s4, s_orig), (&mut to_exchange, e_orig)] {
+            if let Some(p) = patch
+                .as_mut()
+                .filter(|p| p.fields.contains(&Field::Attachments))
+            {
+                let mut list = p.record.attachments().to_vec();
+                list.extend(
+                    current
+                        .attachments()
+                        .iter()
+                        .filter(|a| a.size > cap)
+                        .cloned(),
+                );
+                p.record.set_attachments(list);
+            }
+        }
+    }
     let mut ops = Vec::new();
-    if !out.s4_fields.is_empty() {
+    if let Some(p) = to_s4 {
         ops.push(Operation::UpdateS4 {
             key: si.key.clone(),
             version: si.version.clone(),
-            fields: out.s4_fields,
-            record: out.s4_target.clone().into_record(),
+            fields: p.fields,
+            record: p.record.into_record(),
         });
     }
-    if !out.exchange_fields.is_empty() {
+    if let Some(p) = to_exchange {
         ops.push(Operation::UpdateExchange {
             key: ei.key.clone(),
             version: ei.version.clone(),
-            fields: out.exchange_fields,
-            record: out.exchange_target.clone().into_record(),
+            fields: p.fields,
+            record: p.record.into_record(),
         });
     }
-    ops.push(Operation::SaveLink {
-        s4_seen: out.s4_target.into_record(),
-        exchange_seen: out.exchange_target.into_record(),
-        origin,
-    });
+    ops.push(Operation::SaveLink { origin });
     ops
 }
 
@@ -303,17 +316,7 @@ fn attachment_cap<A: Activity>(ctx: &Context<'_>) -> u64 {
 /// the Outlook filter, attachments within the policy.
 fn create_in_exchange<A: Activity>(si: &S4Item, s: &A, ctx: &Context<'_>) -> Operation {
     let mut r = s.clone();
-    let cap = attachment_cap::<A>(ctx);
-    let kept: Vec<_> = if A::attachments_enabled(ctx.policy) {
-        r.attachments()
-            .iter()
-            .filter(|a| a.size <= cap)
-            .cloned()
-            .collect()
-    } else {
-        Vec::new()
-    };
-    r.set_attachments(kept);
+    keep_allowed_attachments(&mut r, ctx);
     let mut record = r.into_record();
     let outlook = A::outlook_to_s4(ctx.policy);
     if outlook.enabled {
@@ -348,24 +351,8 @@ fn create_in_s4<A: Activity>(ei: &MailboxItem, e: &A, ctx: &Context<'_>) -> Vec<
     } else {
         e.clone()
     };
-    let cap = attachment_cap::<A>(ctx);
-    let kept: Vec<_> = if A::attachments_enabled(ctx.policy) {
-        r.attachments()
-            .iter()
-            .filter(|a| a.size <= cap)
-            .cloned()
-            .collect()
-    } else {
-        Vec::new()
-    };
-    r.set_attachments(kept);
-    let kept: Vec<_> = r
-        .attendees()
-        .iter()
-        .filter(|a| a.fits_s4())
-        .cloned()
-        .collect();
-    r.set_attendees(kept);
+    keep_allowed_attachments(&mut r, ctx);
+    r.retain_attendees(|a| a.fits_s4());
     let mut record = r.into_record();
     let tt = A::outlook_to_s4(ctx.policy)
         .default_transaction_type
@@ -394,4 +381,12 @@ fn create_in_s4<A: Activity>(ei: &MailboxItem, e: &A, ctx: &Context<'_>) -> Vec<
         });
     }
     ops
+}
+
+/// Drops the attachments a create must not carry: all of them when
+/// attachments are off, those over the size cap otherwise.
+fn keep_allowed_attachments<A: Activity>(r: &mut A, ctx: &Context<'_>) {
+    let enabled = A::attachments_enabled(ctx.policy);
+    let cap = attachment_cap::<A>(ctx);
+    r.retain_attachments(|a| enabled && a.size <= cap);
 }

@@ -5,20 +5,17 @@ use crate::plan::fields::SyncRecord;
 use crate::plan::merge::{MergeInput, merge};
 use crate::plan::operation::{Operation, Plan};
 use crate::plan::scope::Context;
-use crate::plan::state::{Fingerprint, MailboxItem, Pair, Side};
+use crate::plan::state::{MailboxItem, Pair, Side};
 
 /// Plans one contact pair; `member` says whether the person belongs in the
 /// mailbox through the trigger relationships.
-pub(crate) fn plan(pair: Pair, member: bool, ctx: &Context<'_>) -> Plan {
+pub(crate) fn plan(pair: &Pair, member: bool, ctx: &Context<'_>) -> Plan {
     let mut why = Vec::new();
-    let ops = decide(&pair, member, ctx, &mut why);
-    Plan {
-        mailbox: ctx.user.mailbox.clone(),
-        kind: ObjectKind::Contact,
-        pair,
-        ops,
-        reasons: why,
-    }
+    let ops = decide(pair, member, ctx, &mut why);
+    let mut plan = Plan::empty(ctx.user.mailbox.clone(), ObjectKind::Contact, pair);
+    plan.ops = ops;
+    plan.reasons = why;
+    plan
 }
 
 fn decide(pair: &Pair, member: bool, ctx: &Context<'_>, why: &mut Vec<String>) -> Vec<Operation> {
@@ -108,24 +105,19 @@ fn decide(pair: &Pair, member: bool, ctx: &Context<'_>, why: &mut Vec<String>) -
                     key: ei.key.clone(),
                 }];
             }
-            let s4_same = si.version == link.s4_version;
-            let ex_same =
-                ei.version == link.exchange_version || Fingerprint::of(e) == link.fingerprint;
             let (Some(s_seen), Some(e_seen)) = (
                 Contact::from_record(&link.s4_seen),
                 Contact::from_record(&link.exchange_seen),
             ) else {
                 return merged(s, e, e, s, ctx, ei);
             };
+            let s4_same = si.version == link.s4_version || s.same_merged(s_seen);
+            let ex_same = ei.version == link.exchange_version || e.same_merged(e_seen);
             if s4_same && ex_same {
                 if si.version == link.s4_version && ei.version == link.exchange_version {
                     return Vec::new();
                 }
-                return vec![Operation::SaveLink {
-                    s4_seen: s.clone().into_record(),
-                    exchange_seen: e.clone().into_record(),
-                    origin: Side::S4,
-                }];
+                return vec![Operation::SaveLink { origin: Side::S4 }];
             }
             merged(s, s_seen, e, e_seen, ctx, ei)
         }
@@ -155,18 +147,14 @@ fn merged(
         newer: None,
     });
     let mut ops = Vec::new();
-    if !out.exchange_fields.is_empty() {
+    if let Some(p) = out.to_exchange {
         ops.push(Operation::UpdateExchange {
             key: ei.key.clone(),
             version: ei.version.clone(),
-            fields: out.exchange_fields,
-            record: out.exchange_target.clone().into_record(),
+            fields: p.fields,
+            record: p.record.into_record(),
         });
     }
-    ops.push(Operation::SaveLink {
-        s4_seen: out.s4_target.into_record(),
-        exchange_seen: out.exchange_target.into_record(),
-        origin: Side::S4,
-    });
+    ops.push(Operation::SaveLink { origin: Side::S4 });
     ops
 }

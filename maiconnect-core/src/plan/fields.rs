@@ -184,6 +184,10 @@ pub trait SyncRecord:
     }
     /// Replaces the attachments.
     fn set_attachments(&mut self, _: Vec<Attachment>) {}
+    /// Keeps only the attachments `keep` accepts.
+    fn retain_attachments(&mut self, _keep: impl FnMut(&Attachment) -> bool) {}
+    /// Keeps only the attendees `keep` accepts.
+    fn retain_attendees(&mut self, _keep: impl FnMut(&Attendee) -> bool) {}
 
     /// Wraps the record.
     fn into_record(self) -> Record;
@@ -191,14 +195,9 @@ pub trait SyncRecord:
     fn from_record(record: &Record) -> Option<&Self>;
     /// A text rendering of one field's value, for plans and the audit journal.
     fn show(&self, field: Field) -> String;
-    /// Appends the exact JSON form of one field's value (for fingerprints).
-    fn field_json(&self, field: Field, out: &mut Vec<u8>);
-}
-
-/// Appends `value` as JSON; the model's types always serialise.
-fn json<T: Serialize + ?Sized>(out: &mut Vec<u8>, value: &T) {
-    if serde_json::to_writer(&mut *out, value).is_err() {
-        out.extend_from_slice(b"?");
+    /// Whether two records hold the same values in every merged field.
+    fn same_merged(&self, other: &Self) -> bool {
+        Self::MERGED.iter().all(|f| self.same(other, *f))
     }
 }
 
@@ -270,6 +269,12 @@ impl SyncRecord for Appointment {
     fn set_attachments(&mut self, a: Vec<Attachment>) {
         self.attachments = a;
     }
+    fn retain_attachments(&mut self, keep: impl FnMut(&Attachment) -> bool) {
+        self.attachments.retain(keep);
+    }
+    fn retain_attendees(&mut self, keep: impl FnMut(&Attendee) -> bool) {
+        self.attendees.retain(keep);
+    }
 
     fn into_record(self) -> Record {
         Record::Appointment(self)
@@ -292,20 +297,6 @@ impl SyncRecord for Appointment {
             Field::Attendees => show_list(&self.attendees),
             Field::Attachments => show_list(&self.attachments),
             _ => String::new(),
-        }
-    }
-
-    fn field_json(&self, field: Field, out: &mut Vec<u8>) {
-        match field {
-            Field::Subject => json(out, &self.subject),
-            Field::Location => json(out, &self.location),
-            Field::Body => json(out, &self.body),
-            Field::When => json(out, &self.when),
-            Field::Private => json(out, &self.is_private()),
-            Field::Importance => json(out, &self.importance),
-            Field::Attendees => json(out, &self.attendees),
-            Field::Attachments => json(out, &attachment_keys(&self.attachments)),
-            _ => {}
         }
     }
 }
@@ -354,6 +345,9 @@ impl SyncRecord for Task {
     fn set_attachments(&mut self, a: Vec<Attachment>) {
         self.attachments = a;
     }
+    fn retain_attachments(&mut self, keep: impl FnMut(&Attachment) -> bool) {
+        self.attachments.retain(keep);
+    }
 
     fn into_record(self) -> Record {
         Record::Task(self)
@@ -377,19 +371,6 @@ impl SyncRecord for Task {
             Field::Importance => format!("{:?}", self.importance),
             Field::Attachments => show_list(&self.attachments),
             _ => String::new(),
-        }
-    }
-
-    fn field_json(&self, field: Field, out: &mut Vec<u8>) {
-        match field {
-            Field::Subject => json(out, &self.subject),
-            Field::Body => json(out, &self.body),
-            Field::DueDate => json(out, &self.due_date),
-            Field::Completed => json(out, &self.completed),
-            Field::Private => json(out, &self.is_private()),
-            Field::Importance => json(out, &self.importance),
-            Field::Attachments => json(out, &attachment_keys(&self.attachments)),
-            _ => {}
         }
     }
 }
@@ -488,37 +469,21 @@ impl SyncRecord for Contact {
             _ => String::new(),
         }
     }
-
-    fn field_json(&self, field: Field, out: &mut Vec<u8>) {
-        match field {
-            Field::GivenName => json(out, &self.given_name),
-            Field::Surname => json(out, &self.surname),
-            Field::MiddleName => json(out, &self.middle_name),
-            Field::Title => json(out, &self.title),
-            Field::FileAs => json(out, &self.file_as),
-            Field::DisplayName => json(out, &self.display_name),
-            Field::Company => json(out, &self.company),
-            Field::Department => json(out, &self.department),
-            Field::JobTitle => json(out, &self.job_title),
-            Field::Emails => json(out, &self.emails),
-            Field::BusinessPhone => json(out, &self.business_phone),
-            Field::MobilePhone => json(out, &self.mobile_phone),
-            Field::BusinessFax => json(out, &self.business_fax),
-            Field::BusinessAddress => json(out, &self.business_address),
-            _ => {}
-        }
-    }
-}
-
-fn attachment_keys(a: &[Attachment]) -> Vec<(String, u64)> {
-    let mut keys: Vec<_> = a.iter().map(|x| (x.name.to_lowercase(), x.size)).collect();
-    keys.sort();
-    keys
 }
 
 /// Attachments are the same when they hold the same files (by name and
 /// size), whatever the content references say.
 fn same_attachments(a: &[Attachment], b: &[Attachment]) -> bool {
+    if a.len() != b.len() {
+        return false;
+    }
+    // Usually both lists hold the same files in the same order.
+    if a.iter()
+        .zip(b)
+        .all(|(x, y)| x.size == y.size && x.name.eq_ignore_ascii_case(&y.name))
+    {
+        return true;
+    }
     let mut x: Vec<_> = a.iter().map(Attachment::key).collect();
     let mut y: Vec<_> = b.iter().map(Attachment::key).collect();
     x.sort();

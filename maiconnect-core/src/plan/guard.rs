@@ -8,11 +8,14 @@
 use serde::{Deserialize, Serialize};
 
 use crate::plan::operation::{Operation, Plan};
+use crate::plan::state::Pair;
 use crate::policy::MassChangeGuard;
 
 /// A delete held back by the guard.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct HeldDelete {
+    /// The pair as it was read.
+    pub pair: Pair,
     /// The plan the delete came from, with the delete still in it.
     pub plan: Plan,
     /// Why it was held.
@@ -22,10 +25,14 @@ pub struct HeldDelete {
 /// Applies the guard to one run of plans for one mailbox with `linked`
 /// linked items: returns the plans to execute (deletes removed when the run
 /// is over the limit) and the deletes held.
-pub fn guard(plans: Vec<Plan>, linked: usize, g: &MassChangeGuard) -> (Vec<Plan>, Vec<HeldDelete>) {
+pub fn guard(
+    plans: Vec<(Pair, Plan)>,
+    linked: usize,
+    g: &MassChangeGuard,
+) -> (Vec<(Pair, Plan)>, Vec<HeldDelete>) {
     let deletes = plans
         .iter()
-        .filter(|p| p.ops.iter().any(Operation::is_delete))
+        .filter(|(_, p)| p.ops.iter().any(Operation::is_delete))
         .count();
     let over_count = deletes > g.max_deletes as usize;
     let over_share = linked >= g.min_linked_for_share as usize
@@ -46,14 +53,15 @@ pub fn guard(plans: Vec<Plan>, linked: usize, g: &MassChangeGuard) -> (Vec<Plan>
     };
     let mut keep = Vec::with_capacity(plans.len());
     let mut held = Vec::new();
-    for plan in plans {
+    for (pair, plan) in plans {
         if plan.ops.iter().any(Operation::is_delete) {
             held.push(HeldDelete {
+                pair,
                 plan,
                 reason: reason.clone(),
             });
         } else {
-            keep.push(plan);
+            keep.push((pair, plan));
         }
     }
     (keep, held)

@@ -48,12 +48,12 @@ pub fn contacts_for(
                 continue;
             }
             for c in relationships.iter().filter(valid) {
-                if c.kind == policy.customer_contact_relationship {
-                    if let Some(person) = c.other_end(other) {
-                        if !is_org(person) && person != employee {
-                            out.insert(person.clone());
-                        }
-                    }
+                if c.kind == policy.customer_contact_relationship
+                    && let Some(person) = c.other_end(other)
+                    && !is_org(person)
+                    && person != employee
+                {
+                    out.insert(person.clone());
                 }
             }
         } else if policy.trigger_to_contact_person {

@@ -68,28 +68,41 @@ impl fmt::Display for Conflict {
     }
 }
 
+/// Fields to write to one side, and the record that side should hold
+/// afterwards.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Patch<R> {
+    /// The fields that change.
+    pub fields: Vec<Field>,
+    /// The whole record as it should be.
+    pub record: R,
+}
+
 /// What the merge decided.
 #[derive(Debug, Clone, PartialEq)]
 pub struct MergeOutcome<R> {
-    /// The record S/4HANA should hold.
-    pub s4_target: R,
-    /// The fields of it that differ from S/4's current record.
-    pub s4_fields: Vec<Field>,
-    /// The record Exchange should hold.
-    pub exchange_target: R,
-    /// The fields of it that differ from Exchange's current record.
-    pub exchange_fields: Vec<Field>,
+    /// What to write to S/4HANA, if anything.
+    pub to_s4: Option<Patch<R>>,
+    /// What to write to Exchange, if anything.
+    pub to_exchange: Option<Patch<R>>,
     /// Conflicts and how they were resolved.
     pub conflicts: Vec<Conflict>,
+}
+
+/// The patch of a side, started from that side's current record on the
+/// first change (records are cloned only when something changes).
+fn patch<'a, R: Clone>(slot: &'a mut Option<Patch<R>>, current: &R) -> &'a mut Patch<R> {
+    slot.get_or_insert_with(|| Patch {
+        fields: Vec::new(),
+        record: current.clone(),
+    })
 }
 
 /// Merges one pair.
 pub fn merge<R: SyncRecord>(m: MergeInput<'_, R>) -> MergeOutcome<R> {
     let mut out = MergeOutcome {
-        s4_target: m.s4.clone(),
-        s4_fields: Vec::new(),
-        exchange_target: m.exchange.clone(),
-        exchange_fields: Vec::new(),
+        to_s4: None,
+        to_exchange: None,
         conflicts: Vec::new(),
     };
     for &field in R::MERGED {
@@ -149,12 +162,14 @@ fn merge_scalar<R: SyncRecord>(m: &MergeInput<'_, R>, field: Field, out: &mut Me
     };
     match flow {
         Some(Side::S4) if !m.exchange.same(m.s4, field) => {
-            out.exchange_target.copy_field(m.s4, field);
-            out.exchange_fields.push(field);
+            let p = patch(&mut out.to_exchange, m.exchange);
+            p.record.copy_field(m.s4, field);
+            p.fields.push(field);
         }
         Some(Side::Exchange) if !m.s4.same(m.exchange, field) => {
-            out.s4_target.copy_field(m.exchange, field);
-            out.s4_fields.push(field);
+            let p = patch(&mut out.to_s4, m.s4);
+            p.record.copy_field(m.exchange, field);
+            p.fields.push(field);
         }
         _ => {}
     }
@@ -209,6 +224,9 @@ fn merge_set_field<R: SyncRecord, E: SetElement>(
     get: fn(&R) -> &[E],
     set: fn(&mut R, Vec<E>),
 ) {
+    if m.s4.same(m.s4_seen, field) && m.exchange.same(m.exchange_seen, field) {
+        return;
+    }
     let merged = merge_set(
         get(m.s4),
         get(m.s4_seen),
@@ -219,22 +237,24 @@ fn merge_set_field<R: SyncRecord, E: SetElement>(
         m.to_exchange,
     );
     if let Some(list) = merged.s4 {
-        set(&mut out.s4_target, list);
-        out.s4_fields.push(field);
+        let p = patch(&mut out.to_s4, m.s4);
+        set(&mut p.record, list);
+        p.fields.push(field);
     }
     if let Some(list) = merged.exchange {
-        set(&mut out.exchange_target, list);
-        out.exchange_fields.push(field);
+        let p = patch(&mut out.to_exchange, m.exchange);
+        set(&mut p.record, list);
+        p.fields.push(field);
     }
-    if merged.conflict {
-        if let Some(w) = winner(m, field) {
-            out.conflicts.push(Conflict {
-                field,
-                winner: w,
-                s4_value: m.s4.show(field),
-                exchange_value: m.exchange.show(field),
-            });
-        }
+    if merged.conflict
+        && let Some(w) = winner(m, field)
+    {
+        out.conflicts.push(Conflict {
+            field,
+            winner: w,
+            s4_value: m.s4.show(field),
+            exchange_value: m.exchange.show(field),
+        });
     }
 }
 
@@ -309,28 +329,14 @@ pub fn merge_set<E: SetElement>(
             }
         };
         match flow {
-            Some(Side::S4) if to_exchange && na.is_some() != nb.is_some() => {
-                if na.is_none_or(|e| e.fits(Side::Exchange)) {
-                    want_b.insert(k.clone(), na.cloned());
-                }
-            }
             Some(Side::S4) if to_exchange => {
-                if let (Some(x), Some(y)) = (na, nb) {
-                    if x != y && ca && x.fits(Side::Exchange) {
-                        want_b.insert(k.clone(), Some(x.clone()));
-                    }
-                }
-            }
-            Some(Side::Exchange) if to_s4 && na.is_some() != nb.is_some() => {
-                if nb.is_none_or(|e| e.fits(Side::S4)) {
-                    want_a.insert(k.clone(), nb.cloned());
+                if let Some(w) = wanted(na, nb, ca, Side::Exchange) {
+                    want_b.insert(k.clone(), w);
                 }
             }
             Some(Side::Exchange) if to_s4 => {
-                if let (Some(x), Some(y)) = (nb, na) {
-                    if x != y && cb && x.fits(Side::S4) {
-                        want_a.insert(k.clone(), Some(x.clone()));
-                    }
+                if let Some(w) = wanted(nb, na, cb, Side::S4) {
+                    want_a.insert(k.clone(), w);
                 }
             }
             _ => {}
@@ -340,6 +346,22 @@ pub fn merge_set<E: SetElement>(
         s4: apply(s4, want_a),
         exchange: apply(exchange, want_b),
         conflict,
+    }
+}
+
+/// What the side `to` should hold of an element that flows from the other
+/// side (`Some(None)`: remove it), if anything changes and `to` can hold it.
+fn wanted<E: SetElement>(
+    from: Option<&E>,
+    to: Option<&E>,
+    from_changed: bool,
+    side: Side,
+) -> Option<Option<E>> {
+    match (from, to) {
+        (None, Some(_)) => Some(None),
+        (Some(x), None) if x.fits(side) => Some(Some(x.clone())),
+        (Some(x), Some(y)) if x != y && from_changed && x.fits(side) => Some(Some(x.clone())),
+        _ => None,
     }
 }
 
@@ -367,6 +389,14 @@ mod tests {
     use crate::model::Appointment;
     use crate::testing::samples::{appointment_a, attendee};
 
+    fn fields<R>(p: &Option<Patch<R>>) -> Vec<Field> {
+        p.as_ref().map(|p| p.fields.clone()).unwrap_or_default()
+    }
+
+    fn target<R>(p: &Option<Patch<R>>) -> &R {
+        &p.as_ref().expect("a patch").record
+    }
+
     fn input<'a>(
         s4: &'a Appointment,
         s4_seen: &'a Appointment,
@@ -393,7 +423,9 @@ mod tests {
         let c = ConflictPolicy::default();
         let out = merge(input(&a, &a, &a, &a, &c));
         assert!(
-            out.s4_fields.is_empty() && out.exchange_fields.is_empty() && out.conflicts.is_empty()
+            fields(&out.to_s4).is_empty()
+                && fields(&out.to_exchange).is_empty()
+                && out.conflicts.is_empty()
         );
     }
 
@@ -406,10 +438,10 @@ mod tests {
         ex.location = "from Outlook".into();
         let c = ConflictPolicy::default();
         let out = merge(input(&s4, &base, &ex, &base, &c));
-        assert_eq!(out.exchange_fields, vec![Field::Subject]);
-        assert_eq!(out.s4_fields, vec![Field::Location]);
-        assert_eq!(out.exchange_target.subject, "from S/4");
-        assert_eq!(out.s4_target.location, "from Outlook");
+        assert_eq!(fields(&out.to_exchange), vec![Field::Subject]);
+        assert_eq!(fields(&out.to_s4), vec![Field::Location]);
+        assert_eq!(target(&out.to_exchange).subject, "from S/4");
+        assert_eq!(target(&out.to_s4).location, "from Outlook");
     }
 
     #[test]
@@ -421,20 +453,20 @@ mod tests {
         ex.subject = "E".into();
         let mut c = ConflictPolicy::default();
         let out = merge(input(&s4, &base, &ex, &base, &c));
-        assert_eq!(out.exchange_target.subject, "S");
+        assert_eq!(target(&out.to_exchange).subject, "S");
         assert_eq!(out.conflicts[0].winner, Side::S4);
 
         c.rule = ConflictRule::ExchangeWins;
         let out = merge(input(&s4, &base, &ex, &base, &c));
-        assert_eq!(out.s4_target.subject, "E");
+        assert_eq!(target(&out.to_s4).subject, "E");
         assert_eq!(out.conflicts[0].winner, Side::Exchange);
 
         c.rule = ConflictRule::NewestWins;
         let mut m = input(&s4, &base, &ex, &base, &c);
         m.newer = Some(Side::Exchange);
-        assert_eq!(merge(m).s4_target.subject, "E");
+        assert_eq!(target(&merge(m).to_s4).subject, "E");
         m.newer = None;
-        assert_eq!(merge(m).exchange_target.subject, "S");
+        assert_eq!(target(&merge(m).to_exchange).subject, "S");
     }
 
     #[test]
@@ -446,7 +478,9 @@ mod tests {
         let c = ConflictPolicy::default();
         let out = merge(input(&s4, &base, &ex, &base, &c));
         assert!(
-            out.conflicts.is_empty() && out.s4_fields.is_empty() && out.exchange_fields.is_empty()
+            out.conflicts.is_empty()
+                && fields(&out.to_s4).is_empty()
+                && fields(&out.to_exchange).is_empty()
         );
     }
 
@@ -465,9 +499,9 @@ mod tests {
         let mut m = input(&s4, &base, &ex, &base, &c);
         m.to_s4 = false;
         let out = merge(m);
-        assert!(out.s4_fields.is_empty());
-        assert_eq!(out.exchange_target.subject, "S");
-        assert_eq!(out.exchange_target.location, "only in Outlook");
+        assert!(fields(&out.to_s4).is_empty());
+        assert_eq!(target(&out.to_exchange).subject, "S");
+        assert_eq!(target(&out.to_exchange).location, "only in Outlook");
     }
 
     #[test]
@@ -478,7 +512,7 @@ mod tests {
         let c = ConflictPolicy::default();
         let mut m = input(&base, &base, &ex, &base, &c);
         m.masked = &[Field::Subject];
-        assert!(merge(m).s4_fields.is_empty());
+        assert!(fields(&merge(m).to_s4).is_empty());
     }
 
     #[test]
@@ -498,8 +532,8 @@ mod tests {
                 .map(|x| x.email.clone().unwrap().to_string())
                 .collect::<Vec<_>>()
         };
-        assert!(names(&out.s4_target).contains(&"ex.add@example.com".to_string()));
-        assert!(names(&out.exchange_target).contains(&"s4.add@example.com".to_string()));
+        assert!(names(target(&out.to_s4)).contains(&"ex.add@example.com".to_string()));
+        assert!(names(target(&out.to_exchange)).contains(&"s4.add@example.com".to_string()));
         assert!(out.conflicts.is_empty());
     }
 
@@ -510,8 +544,8 @@ mod tests {
         let gone = ex.attendees.remove(0);
         let c = ConflictPolicy::default();
         let out = merge(input(&base, &base, &ex, &base, &c));
-        assert!(!out.s4_target.attendees.contains(&gone));
-        assert_eq!(out.s4_fields, vec![Field::Attendees]);
+        assert!(!target(&out.to_s4).attendees.contains(&gone));
+        assert_eq!(fields(&out.to_s4), vec![Field::Attendees]);
     }
 
     #[test]
@@ -522,7 +556,7 @@ mod tests {
         ex.attendees.push(attendee("stranger@example.org", None));
         let c = ConflictPolicy::default();
         let out = merge(input(&base, &base, &ex, &base, &c));
-        assert!(out.s4_fields.is_empty());
+        assert!(fields(&out.to_s4).is_empty());
     }
 
     #[test]
@@ -536,7 +570,7 @@ mod tests {
         let out = merge(input(&s4, &base, &ex, &base, &c));
         // S/4 wins: the attendee is removed in Exchange too.
         assert_eq!(
-            out.exchange_target.attendees.len(),
+            target(&out.to_exchange).attendees.len(),
             base.attendees.len() - 1
         );
         assert_eq!(out.conflicts.len(), 1);

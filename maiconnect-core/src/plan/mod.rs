@@ -20,7 +20,7 @@ pub use guard::{HeldDelete, guard};
 pub use membership::contacts_for;
 pub use operation::{Operation, Plan};
 pub use scope::{Context, Excluded, Role};
-pub use state::{Fingerprint, Link, MailboxItem, Pair, S4Item, Side};
+pub use state::{Link, MailboxItem, Pair, S4Item, Side};
 
 use crate::model::{Appointment, ObjectKind, Task};
 
@@ -29,20 +29,17 @@ use crate::model::{Appointment, ObjectKind, Task};
 /// Contacts need to know whether the contact belongs in the mailbox; use
 /// [`plan_contact`] for them. A contact pair passed here is planned as a
 /// contact that belongs in the mailbox when it is linked already.
-pub fn plan_pair(pair: Pair, ctx: &Context<'_>) -> Plan {
+pub fn plan_pair(pair: &Pair, ctx: &Context<'_>) -> Plan {
     match pair.kind() {
         Some(ObjectKind::Appointment) => activity::plan::<Appointment>(pair, ctx),
         Some(ObjectKind::Task) => activity::plan::<Task>(pair, ctx),
-        Some(ObjectKind::Contact) => {
-            let member = pair.link.is_some();
-            contact::plan(pair, member, ctx)
-        }
+        Some(ObjectKind::Contact) => contact::plan(pair, pair.link.is_some(), ctx),
         None => Plan::empty(ctx.user.mailbox.clone(), ObjectKind::Appointment, pair),
     }
 }
 
 /// Plans one contact pair; `member` says whether the contact person belongs
 /// in the mailbox (see [`contacts_for`]).
-pub fn plan_contact(pair: Pair, member: bool, ctx: &Context<'_>) -> Plan {
+pub fn plan_contact(pair: &Pair, member: bool, ctx: &Context<'_>) -> Plan {
     contact::plan(pair, member, ctx)
 }

@@ -10,6 +10,9 @@ use crate::plan::fields::{Field, SyncRecord};
 use crate::plan::state::{Pair, Side};
 
 /// One step of a plan.
+// Operations carry whole records; they are made once per plan and moved,
+// never stored in bulk, so boxing them would buy nothing.
+#[allow(clippy::large_enum_variant)]
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(tag = "op", rename_all = "snake_case")]
 pub enum Operation {
@@ -67,13 +70,11 @@ pub enum Operation {
         /// The item.
         key: ExchangeKey,
     },
-    /// Record the synchronised state.
+    /// Record the synchronised state: both copies as read, or as written
+    /// by the plan's updates.
     SaveLink {
-        /// What S/4HANA holds now.
-        s4_seen: Record,
-        /// What Exchange holds now.
-        exchange_seen: Record,
-        /// Where the object was created first.
+        /// Where the object was created first (kept from the link when
+        /// there is one).
         origin: Side,
     },
     /// Forget the link; both copies stay as they are.
@@ -191,8 +192,10 @@ pub struct Plan {
     pub mailbox: Mailbox,
     /// The kind of object.
     pub kind: ObjectKind,
-    /// The state the plan was made from.
-    pub pair: Pair,
+    /// The S/4 object, if known.
+    pub s4: Option<S4Key>,
+    /// The mailbox item, if known.
+    pub exchange: Option<ExchangeKey>,
     /// The steps, in order.
     pub ops: Vec<Operation>,
     /// Why: filter decisions and conflict resolutions, for dry runs and the
@@ -201,12 +204,23 @@ pub struct Plan {
 }
 
 impl Plan {
-    /// A plan that does nothing.
-    pub fn empty(mailbox: Mailbox, kind: ObjectKind, pair: Pair) -> Plan {
+    /// A plan for `pair` that does nothing yet.
+    pub fn empty(mailbox: Mailbox, kind: ObjectKind, pair: &Pair) -> Plan {
         Plan {
             mailbox,
             kind,
-            pair,
+            s4: pair
+                .s4
+                .as_ref()
+                .map(|s| &s.key)
+                .or(pair.link.as_ref().map(|l| &l.s4))
+                .cloned(),
+            exchange: pair
+                .exchange
+                .as_ref()
+                .map(|e| &e.key)
+                .or(pair.link.as_ref().map(|l| &l.exchange))
+                .cloned(),
             ops: Vec::new(),
             reasons: Vec::new(),
         }
@@ -221,19 +235,11 @@ impl Plan {
     }
     /// The S/4 key of the pair, if known.
     pub fn s4_key(&self) -> Option<&S4Key> {
-        self.pair
-            .s4
-            .as_ref()
-            .map(|s| &s.key)
-            .or(self.pair.link.as_ref().map(|l| &l.s4))
+        self.s4.as_ref()
     }
     /// The mailbox item key of the pair, if known.
     pub fn exchange_key(&self) -> Option<&ExchangeKey> {
-        self.pair
-            .exchange
-            .as_ref()
-            .map(|e| &e.key)
-            .or(self.pair.link.as_ref().map(|l| &l.exchange))
+        self.exchange.as_ref()
     }
 }
 

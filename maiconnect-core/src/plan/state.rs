@@ -8,7 +8,6 @@ use serde::{Deserialize, Serialize};
 
 use crate::ids::{Mailbox, Version};
 use crate::model::{ExchangeKey, ObjectKind, Record, S4Key};
-use crate::plan::fields::SyncRecord;
 
 /// S/4HANA's current copy of an object.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -57,40 +56,6 @@ impl fmt::Display for Side {
     }
 }
 
-/// A stable 64-bit hash of the merged fields of a record (xxh3 over their
-/// JSON form). Stable across releases as long as the JSON form is.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
-pub struct Fingerprint(pub u64);
-
-impl Fingerprint {
-    /// The fingerprint of `record`'s merged fields.
-    pub fn of<R: SyncRecord>(record: &R) -> Fingerprint {
-        let mut bytes = Vec::with_capacity(256);
-        for f in R::MERGED {
-            bytes.extend_from_slice(f.name().as_bytes());
-            bytes.push(0);
-            record.field_json(*f, &mut bytes);
-            bytes.push(0);
-        }
-        Fingerprint(xxhash_rust::xxh3::xxh3_64(&bytes))
-    }
-
-    /// The fingerprint of any record.
-    pub fn of_record(record: &Record) -> Fingerprint {
-        match record {
-            Record::Appointment(a) => Fingerprint::of(a),
-            Record::Task(t) => Fingerprint::of(t),
-            Record::Contact(c) => Fingerprint::of(c),
-        }
-    }
-}
-
-impl fmt::Display for Fingerprint {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{:016x}", self.0)
-    }
-}
-
 /// The state recorded at the last sync of a pair.
 ///
 /// Each side's last seen content is kept separately: a side that cannot hold
@@ -111,11 +76,9 @@ pub struct Link {
     pub exchange_version: Version,
     /// What S/4HANA held at the last sync.
     pub s4_seen: Record,
-    /// What Exchange held at the last sync.
+    /// What Exchange held at the last sync. Our own write coming back with a
+    /// new change key holds the same content and is recognised as an echo.
     pub exchange_seen: Record,
-    /// Fingerprint of `exchange_seen`: our own write coming back with a new
-    /// change key has the same fingerprint and is recognised as an echo.
-    pub fingerprint: Fingerprint,
     /// Where the object was created first.
     pub origin: Side,
 }

@@ -159,14 +159,14 @@ impl Policy {
                 "the trigger is the employee's relationship (default BUR011), the other the contact's (default BUR001)",
             );
         }
-        if let Some(folder) = &c.folder {
-            if folder.trim().is_empty() || folder.len() > 255 {
-                p.add(
-                    "contacts.folder",
-                    "is empty or longer than 255 characters",
-                    "name the subfolder, or remove the key to use the contacts folder",
-                );
-            }
+        if let Some(folder) = &c.folder
+            && (folder.trim().is_empty() || folder.len() > 255)
+        {
+            p.add(
+                "contacts.folder",
+                "is empty or longer than 255 characters",
+                "name the subfolder, or remove the key to use the contacts folder",
+            );
         }
 
         let merged: BTreeSet<_> = Appointment::MERGED
@@ -346,14 +346,14 @@ fn outlook_to_s4(p: &mut Problems, section: &str, o: &OutlookToS4) {
             "give the transaction type that activities created from Outlook get",
         );
     }
-    if let OutlookFilter::Category(name) = &o.filter {
-        if name.trim().is_empty() || name.len() > 255 {
-            p.add(
-                format!("{section}.outlook_to_s4.filter.category"),
-                "is empty or longer than 255 characters",
-                "name the Outlook category that marks items for S/4HANA, for example \"CRM\"",
-            );
-        }
+    if let OutlookFilter::Category(name) = &o.filter
+        && (name.trim().is_empty() || name.len() > 255)
+    {
+        p.add(
+            format!("{section}.outlook_to_s4.filter.category"),
+            "is empty or longer than 255 characters",
+            "name the Outlook category that marks items for S/4HANA, for example \"CRM\"",
+        );
     }
 }
 

@@ -41,6 +41,8 @@ pub struct Intent {
     pub mailbox: Mailbox,
     /// The pair, by the side that exists.
     pub pair: PairKey,
+    /// The kind of object created.
+    pub kind: ObjectKind,
     /// For creates in S/4HANA: the GUID the activity gets.
     pub activity: Option<ActivityId>,
     /// When it was recorded.
@@ -209,6 +211,9 @@ pub trait StateStore: Send + Sync {
     async fn save_intent(&self, intent: &Intent) -> Result<(), PortError>;
     /// The recorded create for a pair.
     async fn intent(&self, mailbox: &Mailbox, pair: &PairKey) -> Result<Option<Intent>, PortError>;
+    /// Every recorded create of a mailbox (normally none: each is cleared
+    /// right after its create).
+    async fn intents(&self, mailbox: &Mailbox) -> Result<Vec<Intent>, PortError>;
     /// Forgets a recorded create.
     async fn clear_intent(&self, mailbox: &Mailbox, pair: &PairKey) -> Result<(), PortError>;
 

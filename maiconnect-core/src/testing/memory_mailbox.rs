@@ -418,12 +418,12 @@ impl MailboxPort for MemoryMailbox {
                 Some(original) => {
                     let next = i.version();
                     if let Some(item) = i.items.get_mut(&k) {
-                        if let Record::Appointment(a) = &mut item.record {
-                            if let Some(r) = a.recurrence.as_mut() {
-                                r.modified.retain(|m| m.original_start != original);
-                                if !r.deleted.contains(&original) {
-                                    r.deleted.push(original);
-                                }
+                        if let Record::Appointment(a) = &mut item.record
+                            && let Some(r) = a.recurrence.as_mut()
+                        {
+                            r.modified.retain(|m| m.original_start != original);
+                            if !r.deleted.contains(&original) {
+                                r.deleted.push(original);
                             }
                         }
                         item.version = next.clone();

@@ -54,10 +54,10 @@ impl MemoryStore {
 fn push(i: &mut Inner, events: &[InboxEvent], now: DateTime<Utc>) -> Vec<InboxId> {
     let mut ids = Vec::new();
     for e in events {
-        if let Some(k) = e.dedup_key() {
-            if !i.dedup.insert(k) {
-                continue;
-            }
+        if let Some(k) = e.dedup_key()
+            && !i.dedup.insert(k)
+        {
+            continue;
         }
         i.next_inbox += 1;
         let id = InboxId(i.next_inbox);
@@ -156,6 +156,15 @@ impl StateStore for MemoryStore {
             .iter()
             .find(|x| &x.mailbox == mailbox && &x.pair == pair)
             .cloned())
+    }
+    async fn intents(&self, mailbox: &Mailbox) -> Result<Vec<Intent>, PortError> {
+        Ok(self
+            .lock()
+            .intents
+            .iter()
+            .filter(|x| &x.mailbox == mailbox)
+            .cloned()
+            .collect())
     }
     async fn clear_intent(&self, mailbox: &Mailbox, pair: &PairKey) -> Result<(), PortError> {
         self.lock()

@@ -5,7 +5,7 @@ use chrono::{Duration, TimeZone, Utc};
 use crate::model::{ExchangeKey, Folder, ObjectKind, Record, S4Key};
 use crate::plan::guard::HeldDelete;
 use crate::plan::operation::Plan;
-use crate::plan::state::{Fingerprint, Link, Pair, Side};
+use crate::plan::state::{Link, Pair, Side};
 use crate::ports::{
     ChangeCursor, InboxEvent, Intent, JournalEntry, PairKey, StateStore, SubscriptionRecord,
 };
@@ -23,7 +23,6 @@ fn link(n: u128, item: &str) -> Link {
         exchange: ExchangeKey::item(item.parse().expect("id")),
         s4_version: "W/\"1\"".parse().expect("v"),
         exchange_version: "CK1".parse().expect("v"),
-        fingerprint: Fingerprint::of_record(&a),
         s4_seen: a.clone(),
         exchange_seen: a,
         origin: Side::S4,
@@ -114,18 +113,21 @@ pub async fn intents_round_trip(s: impl StateStore) {
     let intent = Intent {
         mailbox: mailbox(),
         pair: pair.clone(),
+        kind: ObjectKind::Appointment,
         activity: Some(crate::ids::ActivityId::from_uuid(uuid::Uuid::from_u128(7))),
         at: t0(),
     };
     s.save_intent(&intent).await.expect("save");
     assert_eq!(
         s.intent(&mailbox(), &pair).await.expect("get"),
-        Some(intent)
+        Some(intent.clone())
     );
+    assert_eq!(s.intents(&mailbox()).await.expect("list"), vec![intent]);
     let other = PairKey::S4(link(1, "x").s4);
     assert_eq!(s.intent(&mailbox(), &other).await.expect("get"), None);
     s.clear_intent(&mailbox(), &pair).await.expect("clear");
     assert_eq!(s.intent(&mailbox(), &pair).await.expect("get"), None);
+    assert!(s.intents(&mailbox()).await.expect("list").is_empty());
 }
 
 /// Cursors and subscriptions are kept.
@@ -301,10 +303,11 @@ pub async fn inbox_leases_expire(s: impl StateStore) {
 
 /// Held deletes and the journal round-trip.
 pub async fn held_deletes_and_journal(s: impl StateStore) {
-    let plan = Plan::empty(mailbox(), ObjectKind::Appointment, Pair::default());
+    let plan = Plan::empty(mailbox(), ObjectKind::Appointment, &Pair::default());
     let id = s
         .hold(
             &HeldDelete {
+                pair: Pair::default(),
                 plan: plan.clone(),
                 reason: "too many".into(),
             },
