@@ -217,7 +217,12 @@ struct Parser<'s> {
     at: usize,
     set: &'s EntitySet,
     len: usize,
+    depth: usize,
 }
+
+/// Deeper nesting is refused: the parser recurses, and a hostile
+/// `((((…` must not overflow the stack.
+const MAX_DEPTH: usize = 64;
 
 impl Parser<'_> {
     fn peek_word(&self) -> Option<&str> {
@@ -252,6 +257,19 @@ impl Parser<'_> {
     }
 
     fn unary(&mut self) -> Result<Filter, String> {
+        self.depth += 1;
+        if self.depth > MAX_DEPTH {
+            return Err(invalid(
+                self.pos(),
+                &format!("expression nested deeper than {MAX_DEPTH} levels"),
+            ));
+        }
+        let result = self.unary_inner();
+        self.depth -= 1;
+        result
+    }
+
+    fn unary_inner(&mut self) -> Result<Filter, String> {
         if self.peek_word() == Some("not") {
             self.at += 1;
             return Ok(Filter::Not(Box::new(self.unary()?)));
@@ -379,6 +397,7 @@ impl Filter {
         let mut parser = Parser {
             tokens,
             at: 0,
+            depth: 0,
             set,
             len,
         };
@@ -539,6 +558,10 @@ mod tests {
         ] {
             let err = Filter::parse(text, set).unwrap_err();
             assert!(err.contains(needle), "{text}: {err}");
+        }
+        for hostile in ["(".repeat(100_000), "not ".repeat(100_000)] {
+            let err = Filter::parse(&hostile, set).unwrap_err();
+            assert!(err.contains("nested deeper than 64"), "{err}");
         }
     }
 }

@@ -219,7 +219,7 @@ impl Store {
             partners: BTreeMap::new(),
             relationships: BTreeMap::new(),
             counters: Counters::default(),
-            last_stamp: DateTime::<Utc>::MIN_UTC,
+            last_stamp: DateTime::<Utc>::UNIX_EPOCH,
             savepoint: None,
             changes: Vec::new(),
             rng: fastrand::Rng::with_seed(seed),
@@ -494,6 +494,15 @@ mod tests {
                 (g3.to_string(), ChangeType::Deleted)
             ]
         );
+    }
+
+    #[test]
+    fn an_empty_store_survives_a_save_and_load() {
+        let s = Store::new(1);
+        let text = serde_json::to_string(&s).unwrap();
+        let back: Store = serde_json::from_str(&text).unwrap();
+        assert_eq!(back.last_stamp, s.last_stamp);
+        assert!(back.appointments.is_empty());
     }
 
     #[test]
