@@ -118,6 +118,49 @@ def main():
     except HttpError as e:
         check(e.response.status_code == 404, "the deleted appointment is gone (404)")
 
+    # Server-driven paging: pyodata reads __count and follows __next.
+    control = args.url.rstrip("/") + "/_control/page-size"
+    check(requests.put(control, json={"size": 1}).status_code == 200, "page size set to 1 (control API)")
+    guids = [str(uuid.uuid4()) for _ in range(2)]
+    for n, g in enumerate(guids):
+        appointments.create_entity().set(**{
+            "Guid": g, "Description": f"paged {n}", "FromDate": start, "ToDate": start, "Responsible": "4799",
+        }).execute()
+    first = appointments.get_entities().filter("Responsible eq '4799'").count(inline=True).execute()
+    check(first.total_count == 2 and len(first) == 1 and first.next_url, "first page: __count 2, one entry, __next")
+    second = appointments.get_entities().next_url(first.next_url).execute()
+    check(len(second) == 1 and second[0].Guid != first[0].Guid and not second.next_url, "second page via __next, no further link")
+    requests.put(control, json={"size": 100})
+
+    # $batch: a changeset (MERGE + DELETE) and a GET after it.
+    batch = client.create_batch()
+    changeset = client.create_changeset()
+    changeset.add_request(with_headers(appointments.update_entity(Guid=guids[0], method="MERGE").set(Location="Batched"), {"If-Match": "*"}))
+    changeset.add_request(with_headers(appointments.delete_entity(Guid=guids[1]), {"If-Match": "*"}))
+    batch.add_request(changeset)
+    batch.add_request(appointments.get_entity(Guid=guids[0]))
+    results = batch.execute()
+    check(len(results) == 2 and len(results[0]) == 2, "batch answers the changeset (2 parts) and the GET")
+    check(results[1].Location == "Batched", "the GET after the changeset sees its MERGE")
+    try:
+        appointments.get_entity(Guid=guids[1]).execute()
+        check(False, "the DELETE in the changeset took effect")
+    except HttpError as e:
+        check(e.response.status_code == 404, "the DELETE in the changeset took effect")
+
+    # A failing changeset is answered by one error part; pyodata raises.
+    stale = client.create_changeset()
+    stale.add_request(with_headers(appointments.update_entity(Guid=guids[0], method="MERGE").set(Location="Lost"), {"If-Match": "*"}))
+    stale.add_request(with_headers(appointments.update_entity(Guid=guids[0], method="MERGE").set(Location="Stale"), {"If-Match": 'W/"stale"'}))
+    failing = client.create_batch()
+    failing.add_request(stale)
+    try:
+        failing.execute()
+        check(False, "a changeset with a stale ETag fails as a whole")
+    except HttpError as e:
+        check(e.response.status_code == 412, f"a changeset with a stale ETag fails as a whole ({e.response.status_code})")
+    check(appointments.get_entity(Guid=guids[0]).execute().Location == "Batched", "and its first MERGE was rolled back")
+
     print("pyodata interop: all checks passed")
 
 
