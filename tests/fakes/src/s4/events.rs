@@ -33,7 +33,7 @@ pub enum DeliveryStatus {
 /// One event with its delivery record.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct EventRecord {
-    /// Position in the log (0-based).
+    /// Position in the log (0-based, counting events already forgotten).
     pub seq: usize,
     /// The event as sent.
     pub event: S4Event,
@@ -49,15 +49,38 @@ pub struct EventRecord {
     pub delivered_at: Option<DateTime<Utc>>,
 }
 
+/// Delivered and dropped events beyond this many are forgotten, oldest
+/// first, so that long load runs do not grow the log without bound.
+const LOG_MAX: usize = 100_000;
+
 #[derive(Debug)]
 struct EventState {
-    log: Vec<EventRecord>,
+    /// Records; `log[0]` has sequence number `base`.
+    log: VecDeque<EventRecord>,
+    base: usize,
+    log_max: usize,
     queue: VecDeque<usize>,
     drop_next: u32,
     duplicate_next: u32,
     paused: bool,
     hub: Option<HubDestination>,
     rng: fastrand::Rng,
+}
+
+impl EventState {
+    /// Forgets the oldest settled records beyond `log_max`; a record
+    /// still queued stops it (undelivered events are never forgotten).
+    fn trim(&mut self) {
+        while self.log.len() > self.log_max
+            && self
+                .log
+                .front()
+                .is_some_and(|r| r.status != DeliveryStatus::Queued)
+        {
+            self.log.pop_front();
+            self.base += 1;
+        }
+    }
 }
 
 /// The event log and delivery queue.
@@ -75,7 +98,9 @@ impl EventQueue {
     pub fn new(config: &FakeS4Config, seed: u64) -> EventQueue {
         EventQueue {
             state: Mutex::new(EventState {
-                log: Vec::new(),
+                log: VecDeque::new(),
+                base: 0,
+                log_max: LOG_MAX,
                 queue: VecDeque::new(),
                 drop_next: 0,
                 duplicate_next: 0,
@@ -117,8 +142,8 @@ impl EventQueue {
                 1
             };
             for copy in 0..copies {
-                let seq = s.log.len();
-                s.log.push(EventRecord {
+                let seq = s.base + s.log.len();
+                s.log.push_back(EventRecord {
                     seq,
                     event: event.clone(),
                     status: if dropped {
@@ -136,13 +161,14 @@ impl EventQueue {
                 }
             }
         }
+        s.trim();
         drop(s);
         self.notify.notify_one();
     }
 
-    /// Every event so far.
+    /// The events of the log (the last 100 000 once delivered).
     pub fn log(&self) -> Vec<EventRecord> {
-        lock(&self.state).log.clone()
+        lock(&self.state).log.iter().cloned().collect()
     }
 
     /// Replaces the log with a saved one; its queued events are sent again.
@@ -157,7 +183,8 @@ impl EventQueue {
         // repeated ids as duplicates).
         let next = s.rng.u64(..);
         s.rng = fastrand::Rng::with_seed(next ^ (log.len() as u64).rotate_left(17));
-        s.log = log;
+        s.base = log.first().map_or(0, |r| r.seq);
+        s.log = log.into();
         drop(s);
         self.notify.notify_one();
     }
@@ -211,14 +238,20 @@ impl EventQueue {
         }
         let hub = s.hub.clone()?;
         let seqs: Vec<usize> = s.queue.iter().take(self.batch_max).copied().collect();
-        let events = seqs.iter().map(|i| s.log[*i].event.clone()).collect();
+        let events = seqs
+            .iter()
+            .filter_map(|i| i.checked_sub(s.base).and_then(|at| s.log.get(at)))
+            .map(|r| r.event.clone())
+            .collect();
         Some((hub, seqs, events))
     }
 
     fn finish(&self, seqs: &[usize], outcome: Result<(), String>, now: DateTime<Utc>) {
         let mut s = lock(&self.state);
         for &i in seqs {
-            let r = &mut s.log[i];
+            let Some(r) = i.checked_sub(s.base).and_then(|at| s.log.get_mut(at)) else {
+                continue;
+            };
             r.attempts += 1;
             match &outcome {
                 Ok(()) => {
@@ -234,6 +267,7 @@ impl EventQueue {
             for _ in seqs {
                 s.queue.pop_front();
             }
+            s.trim();
         }
     }
 }
@@ -296,5 +330,50 @@ pub async fn run_sender(shared: Arc<Shared>, mut stop: tokio::sync::watch::Recei
         } else {
             backoff = queue.retry_initial;
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use maiconnect_core::model::{ChangeType, S4ObjectType};
+
+    fn change(n: usize) -> Change {
+        Change {
+            object_type: S4ObjectType::BusinessPartner,
+            key: format!("{n:010}"),
+            change: ChangeType::Changed,
+            at: DateTime::<Utc>::UNIX_EPOCH,
+            relationship: None,
+        }
+    }
+
+    #[test]
+    fn settled_records_are_forgotten_beyond_the_limit_but_queued_ones_never() {
+        let q = EventQueue::new(&FakeS4Config::default(), 1);
+        lock(&q.state).log_max = 3;
+        q.drop_next(2);
+        q.push_changes((0..5).map(change).collect());
+        // Two dropped, three queued: nothing settled beyond the limit but
+        // the dropped ones.
+        let log = q.log();
+        assert_eq!(log.len(), 3);
+        assert_eq!(log[0].seq, 2);
+        let (_, seqs, events) = {
+            q.set_hub(Some(HubDestination {
+                url: "http://127.0.0.1:1/".into(),
+                user: None,
+                password: None,
+            }));
+            q.next_batch().unwrap()
+        };
+        assert_eq!(seqs, [2, 3, 4]);
+        assert_eq!(events[0].object_key, "0000000002");
+        q.finish(&seqs, Ok(()), DateTime::<Utc>::UNIX_EPOCH);
+        q.push_changes(vec![change(5)]);
+        let log = q.log();
+        assert_eq!(log.iter().map(|r| r.seq).collect::<Vec<_>>(), [3, 4, 5]);
+        assert_eq!(q.pending(), 1);
+        assert_eq!(q.next_batch().unwrap().1, [5]);
     }
 }
