@@ -2,13 +2,15 @@
 //! with the checks the CRM services make: types and MaxLengths of every
 //! property, duplicate GUIDs, unknown parents, dates in order.
 
-use bytes::Bytes;
+mod attachments;
+mod attendees;
+
 use chrono::{DateTime, Utc};
 use maiconnect_core::model::ChangeType;
 use serde_json::{Map, Value as J};
 use uuid::Uuid;
 
-use super::{Activity, ActivityKind, Store, StoredAttachment, attachment_set, attendee_set};
+use super::{Activity, ActivityKind, Store};
 use crate::s4::edm::EntitySet;
 use crate::s4::filter::is_partner_number;
 use crate::s4::value::{Value, alpha};
@@ -137,14 +139,14 @@ fn results(json: &J) -> Option<&Vec<J>> {
 }
 
 impl Store {
-    fn label(kind: ActivityKind) -> &'static str {
+    pub(super) fn label(kind: ActivityKind) -> &'static str {
         match kind {
             ActivityKind::Appointment => "Appointment",
             ActivityKind::Task => "Task",
         }
     }
 
-    fn touch(&mut self, kind: ActivityKind, guid: Uuid, now: DateTime<Utc>) {
+    pub(super) fn touch(&mut self, kind: ActivityKind, guid: Uuid, now: DateTime<Utc>) {
         let stamp = self.stamp(now);
         let set = kind.set();
         let current = self.activities(kind).get(&guid).cloned();
@@ -285,254 +287,6 @@ impl Store {
         }
         let stamp = self.stamp(now);
         self.raise_activity(kind, guid, ChangeType::Deleted, stamp);
-        Ok(())
-    }
-
-    fn new_attendee(
-        &mut self,
-        appointment: Uuid,
-        payload: &Map<String, J>,
-        existing: &[Vec<Value>],
-    ) -> Result<Vec<Value>, WriteError> {
-        let set = attendee_set();
-        let (values, inline) = parse(set, payload, true)?;
-        if let Some((name, _)) = inline.first() {
-            return Err(WriteError::invalid(
-                format!("'{name}' cannot be nested in an attendee"),
-                Some(name),
-            ));
-        }
-        let mut a = blank(set);
-        for (i, v) in values {
-            a[i] = v;
-        }
-        let index = |n: &str| set.index(n).unwrap_or(0);
-        a[index("Guid")] = Value::Guid(appointment);
-        let partner_guid = match &a[index("PartnerGuid")] {
-            Value::Guid(g) if !g.is_nil() => *g,
-            _ => self.new_guid(),
-        };
-        a[index("PartnerGuid")] = Value::Guid(partner_guid);
-        let no = a[index("PartnerNo")]
-            .as_str()
-            .unwrap_or_default()
-            .to_owned();
-        let function = a[index("Function")].as_str().unwrap_or_default().to_owned();
-        if existing.iter().any(|e| {
-            e[index("PartnerGuid")] == Value::Guid(partner_guid)
-                || (!no.is_empty()
-                    && e[index("PartnerNo")].as_str() == Some(no.as_str())
-                    && e[index("Function")].as_str() == Some(function.as_str()))
-        }) {
-            return Err(WriteError::Duplicate(format!(
-                "Partner {no} (function {function}) is already an attendee of appointment {appointment}"
-            )));
-        }
-        // Like the CRM partner processing, fill name and address from the
-        // business partner when the client sent none.
-        if let Some(p) = self.partners.get(&no) {
-            if a[index("FullName")].as_str() == Some("") {
-                a[index("FullName")] = Value::Text(p.full_name());
-            }
-            if a[index("Email")].as_str() == Some("") {
-                a[index("Email")] = Value::Text(p.email.clone());
-            }
-            if a[index("IntAttendee")] == Value::Bool(false)
-                && p.employee
-                && !payload.contains_key("IntAttendee")
-            {
-                a[index("IntAttendee")] = Value::Bool(true);
-            }
-        }
-        Ok(a)
-    }
-
-    /// `POST /AttendeeSet`.
-    pub fn create_attendee(
-        &mut self,
-        payload: &Map<String, J>,
-        now: DateTime<Utc>,
-    ) -> Result<(Uuid, Uuid), WriteError> {
-        let set = attendee_set();
-        let (values, _) = parse(set, payload, true)?;
-        let Some(guid) = guid_of(&values, set, "Guid") else {
-            return Err(WriteError::invalid(
-                "Property 'Guid' is required: the GUID of the appointment",
-                Some("Guid"),
-            ));
-        };
-        let Some(mut appointment) = self.appointments.get(&guid).cloned() else {
-            return Err(WriteError::NotFound(format!(
-                "Appointment {guid} does not exist"
-            )));
-        };
-        let attendee = self.new_attendee(guid, payload, &appointment.attendees)?;
-        let partner_guid = match attendee.get(1) {
-            Some(Value::Guid(g)) => *g,
-            _ => Uuid::nil(),
-        };
-        appointment.attendees.push(attendee);
-        self.put_activity(ActivityKind::Appointment, guid, appointment);
-        self.touch(ActivityKind::Appointment, guid, now);
-        Ok((guid, partner_guid))
-    }
-
-    /// `PUT`/`MERGE /AttendeeSet(Guid=…,PartnerGuid=…)`.
-    pub fn update_attendee(
-        &mut self,
-        guid: Uuid,
-        partner_guid: Uuid,
-        payload: &Map<String, J>,
-        replace: bool,
-        now: DateTime<Utc>,
-    ) -> Result<(), WriteError> {
-        let set = attendee_set();
-        let (values, _) = parse(set, payload, false)?;
-        let Some(mut appointment) = self.appointments.get(&guid).cloned() else {
-            return Err(WriteError::NotFound(format!(
-                "Appointment {guid} does not exist"
-            )));
-        };
-        let Some(attendee) = appointment
-            .attendees
-            .iter_mut()
-            .find(|a| a.get(1) == Some(&Value::Guid(partner_guid)))
-        else {
-            return Err(WriteError::NotFound(format!(
-                "Attendee {partner_guid} of appointment {guid} does not exist"
-            )));
-        };
-        if replace {
-            for (i, p) in set.properties.iter().enumerate() {
-                if p.updatable {
-                    attendee[i] = Value::initial(p.ty);
-                }
-            }
-        }
-        for (i, v) in values {
-            if !set.properties[i].key {
-                attendee[i] = v;
-            }
-        }
-        self.put_activity(ActivityKind::Appointment, guid, appointment);
-        self.touch(ActivityKind::Appointment, guid, now);
-        Ok(())
-    }
-
-    /// `DELETE /AttendeeSet(Guid=…,PartnerGuid=…)`.
-    pub fn delete_attendee(
-        &mut self,
-        guid: Uuid,
-        partner_guid: Uuid,
-        now: DateTime<Utc>,
-    ) -> Result<(), WriteError> {
-        let Some(mut appointment) = self.appointments.get(&guid).cloned() else {
-            return Err(WriteError::NotFound(format!(
-                "Appointment {guid} does not exist"
-            )));
-        };
-        let before = appointment.attendees.len();
-        appointment
-            .attendees
-            .retain(|a| a.get(1) != Some(&Value::Guid(partner_guid)));
-        if appointment.attendees.len() == before {
-            return Err(WriteError::NotFound(format!(
-                "Attendee {partner_guid} of appointment {guid} does not exist"
-            )));
-        }
-        self.put_activity(ActivityKind::Appointment, guid, appointment);
-        self.touch(ActivityKind::Appointment, guid, now);
-        Ok(())
-    }
-
-    /// `POST /AppointmentSet(guid'…')/Attachments` with the bytes as body.
-    pub fn create_attachment(
-        &mut self,
-        kind: ActivityKind,
-        guid: Uuid,
-        file_name: &str,
-        mime_type: &str,
-        content: Bytes,
-        now: DateTime<Utc>,
-    ) -> Result<String, WriteError> {
-        if !self.activities(kind).contains_key(&guid) {
-            return Err(WriteError::NotFound(format!(
-                "{} {guid} does not exist",
-                Store::label(kind)
-            )));
-        }
-        let set = attachment_set();
-        for (name, value) in [("FileName", file_name), ("MimeType", mime_type)] {
-            let max = set
-                .property(name)
-                .and_then(|p| p.max_len)
-                .unwrap_or(usize::MAX);
-            if value.chars().count() > max {
-                return Err(WriteError::invalid(
-                    format!(
-                        "Property '{name}' is too long: {} characters, MaxLength is {max}; shorten the value",
-                        value.chars().count()
-                    ),
-                    Some(name),
-                ));
-            }
-        }
-        if file_name.trim().is_empty() {
-            return Err(WriteError::invalid(
-                "Header 'slug' (the file name) is missing",
-                Some("FileName"),
-            ));
-        }
-        let size = i64::try_from(content.len()).unwrap_or(i64::MAX);
-        if size > i64::from(i32::MAX) {
-            return Err(WriteError::invalid(
-                "The attachment is larger than Edm.Int32 FileSize allows",
-                Some("FileSize"),
-            ));
-        }
-        self.counters.document += 1;
-        let id = format!(
-            "{}{:010}",
-            guid.simple().to_string().to_ascii_uppercase(),
-            self.counters.document
-        );
-        let values = vec![
-            Value::Text(id.clone()),
-            Value::Guid(guid),
-            Value::Text(file_name.to_owned()),
-            Value::Text(mime_type.to_owned()),
-            Value::Int(size),
-        ];
-        self.put_attachment(
-            id.clone(),
-            StoredAttachment {
-                values,
-                owner: kind,
-                content,
-            },
-        );
-        self.touch(kind, guid, now);
-        Ok(id)
-    }
-
-    /// `DELETE /AttachmentSet('…')`.
-    pub fn delete_attachment(
-        &mut self,
-        kind: ActivityKind,
-        id: &str,
-        now: DateTime<Utc>,
-    ) -> Result<(), WriteError> {
-        let owner = match self.attachments.get(id) {
-            Some(a) if a.owner == kind => a.values.get(1).cloned(),
-            _ => None,
-        };
-        let Some(Value::Guid(guid)) = owner else {
-            return Err(WriteError::NotFound(format!(
-                "Attachment '{id}' does not exist"
-            )));
-        };
-        self.remove_attachment(id);
-        self.touch(kind, guid, now);
         Ok(())
     }
 }
