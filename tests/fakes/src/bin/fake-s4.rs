@@ -65,6 +65,14 @@ fn parse(args: &[String]) -> Result<(FakeS4Config, bool), String> {
 
 #[tokio::main]
 async fn main() -> ExitCode {
+    // RUST_LOG=debug shows every OData request and event delivery.
+    tracing_subscriber::fmt()
+        .with_env_filter(
+            tracing_subscriber::EnvFilter::try_from_default_env()
+                .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info")),
+        )
+        .with_writer(std::io::stderr)
+        .init();
     let args: Vec<String> = std::env::args().skip(1).collect();
     let (config, seed_demo) = match parse(&args) {
         Ok(c) => c,

@@ -319,6 +319,14 @@ pub async fn run_sender(shared: Arc<Shared>, mut stop: tokio::sync::watch::Recei
             continue;
         };
         let outcome = post(&client, &hub, &events).await;
+        match &outcome {
+            Ok(()) => {
+                tracing::debug!(events = events.len(), url = %hub.url, "fake S/4HANA: events delivered")
+            }
+            Err(e) => {
+                tracing::warn!(events = events.len(), url = %hub.url, retry_in = ?backoff, "fake S/4HANA: event delivery failed: {e}")
+            }
+        }
         let failed = outcome.is_err();
         queue.finish(&seqs, outcome, shared.clock.now());
         if failed {

@@ -384,5 +384,6 @@ pub async fn entry(State(shared): State<Arc<Shared>>, request: Request) -> Respo
         .headers
         .push(("dataserviceversion".into(), "2.0".into()));
     response.headers.extend(extra);
+    tracing::debug!(%method, path = %decoded, status = response.status, "fake S/4HANA: OData request");
     response.into_http(head)
 }
