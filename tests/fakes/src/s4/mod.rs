@@ -117,6 +117,8 @@
 //! Faults may also be injected by `curl`:
 //! `curl -X POST localhost:7301/_control/faults -H 'content-type: application/json' -d '{"count":1,"action":{"kind":"throttled","retry_after_secs":2}}'`.
 
+#![forbid(unsafe_code)]
+
 mod clock;
 mod config;
 mod control;
