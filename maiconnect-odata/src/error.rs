@@ -192,13 +192,13 @@ pub enum ODataError {
 impl ODataError {
     /// An error of a value read from the wire.
     pub fn mapping(
-        object: &str,
+        object: impl fmt::Display,
         property: &'static str,
         value: &str,
         why: impl Into<String>,
     ) -> Self {
         ODataError::Mapping {
-            object: object.to_owned(),
+            object: object.to_string(),
             property,
             value: value.chars().take(80).collect(),
             why: why.into(),

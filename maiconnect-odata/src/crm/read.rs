@@ -15,7 +15,7 @@ use crate::mapping::partner::{
 use crate::mapping::task::{self, TaskRead, TaskWire};
 use crate::profile::{ServiceId, appointment as appt, task as tsk};
 use crate::wire::filter::Filter;
-use crate::wire::json::{parse_entity, parse_page};
+use crate::wire::json::{parse_entity, parse_page_map};
 use crate::wire::literal::Literal;
 use crate::wire::query::{Query, entity_path, with_query};
 
@@ -24,13 +24,8 @@ fn items<'a, W: serde::Deserialize<'a>, T>(
     context: &str,
     f: impl Fn(W) -> Result<T, ODataError>,
 ) -> Result<(Vec<T>, Option<String>), ODataError> {
-    let page = parse_page::<W>(body, context)?;
-    let list = page
-        .results
-        .into_iter()
-        .map(f)
-        .collect::<Result<Vec<_>, _>>()?;
-    Ok((list, page.next))
+    let page = parse_page_map(body, context, f)?;
+    Ok((page.results, page.next))
 }
 
 impl ODataCrm {
@@ -146,7 +141,7 @@ impl ODataCrm {
                 self.client
                     .read_pages(ServiceId::Appointments, &path, |b| {
                         items::<AppointmentWire<'_>, _>(b, &context, |w| {
-                            appointment::read(w, None, cfg).map(|r| r.item)
+                            appointment::read_item(w, None, cfg)
                         })
                     })
                     .await

@@ -15,9 +15,10 @@ use uuid::Uuid;
 
 use crate::error::ODataError;
 use crate::mapping::{
-    self, MappingConfig, Writer, changed_at, code, datetime, day_of, importance, midnight, partner,
+    self, EntityName, MappingConfig, Writer, changed_at, code, datetime, day_of, importance,
+    midnight, partner,
 };
-use crate::wire::json::{EntityMeta, Nav, text};
+use crate::wire::json::{EntityMeta, Nav, Text, text};
 use crate::wire::literal::Literal;
 use crate::wire::query::entity_path;
 use crate::wire::value::format_datetime;
@@ -27,22 +28,22 @@ use crate::wire::value::format_datetime;
 pub struct AttendeeWire<'a> {
     /// `PartnerGuid`: the partner's GUID within the activity.
     #[serde(rename = "PartnerGuid", default, borrow)]
-    pub partner_guid: Option<Cow<'a, str>>,
+    pub partner_guid: Option<Text<'a>>,
     /// `PartnerNo`.
     #[serde(rename = "PartnerNo", default, borrow)]
-    pub partner_no: Option<Cow<'a, str>>,
+    pub partner_no: Option<Text<'a>>,
     /// `Function`.
     #[serde(rename = "Function", default, borrow)]
-    pub function: Option<Cow<'a, str>>,
+    pub function: Option<Text<'a>>,
     /// `IntAttendee`.
     #[serde(rename = "IntAttendee", default)]
     pub internal: Option<bool>,
     /// `FullName`.
     #[serde(rename = "FullName", default, borrow)]
-    pub full_name: Option<Cow<'a, str>>,
+    pub full_name: Option<Text<'a>>,
     /// `Email`.
     #[serde(rename = "Email", default, borrow)]
-    pub email: Option<Cow<'a, str>>,
+    pub email: Option<Text<'a>>,
 }
 
 /// An `Attachment` media entity.
@@ -50,13 +51,13 @@ pub struct AttendeeWire<'a> {
 pub struct AttachmentWire<'a> {
     /// `DocumentId`.
     #[serde(rename = "DocumentId", default, borrow)]
-    pub document_id: Option<Cow<'a, str>>,
+    pub document_id: Option<Text<'a>>,
     /// `FileName`.
     #[serde(rename = "FileName", default, borrow)]
-    pub file_name: Option<Cow<'a, str>>,
+    pub file_name: Option<Text<'a>>,
     /// `MimeType`.
     #[serde(rename = "MimeType", default, borrow)]
-    pub mime_type: Option<Cow<'a, str>>,
+    pub mime_type: Option<Text<'a>>,
     /// `FileSize`.
     #[serde(rename = "FileSize", default, deserialize_with = "lenient_size")]
     pub file_size: Option<u64>,
@@ -93,16 +94,16 @@ pub struct AppointmentWire<'a> {
     pub guid: Cow<'a, str>,
     /// `Description`.
     #[serde(rename = "Description", default, borrow)]
-    pub description: Option<Cow<'a, str>>,
+    pub description: Option<Text<'a>>,
     /// `Location`.
     #[serde(rename = "Location", default, borrow)]
-    pub location: Option<Cow<'a, str>>,
+    pub location: Option<Text<'a>>,
     /// `FromDate`.
     #[serde(rename = "FromDate", default, borrow)]
-    pub from_date: Option<Cow<'a, str>>,
+    pub from_date: Option<Text<'a>>,
     /// `ToDate`.
     #[serde(rename = "ToDate", default, borrow)]
-    pub to_date: Option<Cow<'a, str>>,
+    pub to_date: Option<Text<'a>>,
     /// `AllDay`.
     #[serde(rename = "AllDay", default)]
     pub all_day: Option<bool>,
@@ -111,37 +112,37 @@ pub struct AppointmentWire<'a> {
     pub private: Option<bool>,
     /// `Status`.
     #[serde(rename = "Status", default, borrow)]
-    pub status: Option<Cow<'a, str>>,
+    pub status: Option<Text<'a>>,
     /// `Priority`.
     #[serde(rename = "Priority", default, borrow)]
-    pub priority: Option<Cow<'a, str>>,
+    pub priority: Option<Text<'a>>,
     /// `Account`.
     #[serde(rename = "Account", default, borrow)]
-    pub account: Option<Cow<'a, str>>,
+    pub account: Option<Text<'a>>,
     /// `Contact`.
     #[serde(rename = "Contact", default, borrow)]
-    pub contact: Option<Cow<'a, str>>,
+    pub contact: Option<Text<'a>>,
     /// `Responsible`.
     #[serde(rename = "Responsible", default, borrow)]
-    pub responsible: Option<Cow<'a, str>>,
+    pub responsible: Option<Text<'a>>,
     /// `Note`.
     #[serde(rename = "Note", default, borrow)]
-    pub note: Option<Cow<'a, str>>,
+    pub note: Option<Text<'a>>,
     /// `TextType`.
     #[serde(rename = "TextType", default, borrow)]
-    pub text_type: Option<Cow<'a, str>>,
+    pub text_type: Option<Text<'a>>,
     /// `TransactionType`.
     #[serde(rename = "TransactionType", default, borrow)]
-    pub transaction_type: Option<Cow<'a, str>>,
+    pub transaction_type: Option<Text<'a>>,
     /// `TimeZone`.
     #[serde(rename = "TimeZone", default, borrow)]
-    pub time_zone: Option<Cow<'a, str>>,
+    pub time_zone: Option<Text<'a>>,
     /// `ExternalKey`.
     #[serde(rename = "ExternalKey", default, borrow)]
-    pub external_key: Option<Cow<'a, str>>,
+    pub external_key: Option<Text<'a>>,
     /// `ChangedAt`.
     #[serde(rename = "ChangedAt", default, borrow)]
-    pub changed_at: Option<Cow<'a, str>>,
+    pub changed_at: Option<Text<'a>>,
     /// `Attendee`.
     #[serde(rename = "Attendee", default, borrow)]
     pub attendees: Nav<AttendeeWire<'a>>,
@@ -179,7 +180,7 @@ pub fn object(id: ActivityId) -> String {
 
 /// The version from the `ETag` header or `__metadata.etag`.
 pub fn version(
-    object: &str,
+    object: &dyn std::fmt::Display,
     header: Option<&str>,
     meta: Option<&EntityMeta<'_>>,
 ) -> Result<Version, ODataError> {
@@ -199,33 +200,61 @@ pub fn version(
     })
 }
 
-fn attendee(w: &AttendeeWire<'_>) -> (Attendee, AttendeeRow) {
-    let partner: Option<PartnerNo> = w.partner_no.as_deref().and_then(|p| p.parse().ok());
-    let function: Option<PartnerFunction> = w.function.as_deref().and_then(|f| f.parse().ok());
-    let email: Option<EmailAddress> = w
-        .email
-        .as_deref()
-        .filter(|e| !e.is_empty())
-        .and_then(|e| e.parse().ok());
-    let row = AttendeeRow {
+/// A partner function; the configured ones are shared, not allocated, as
+/// they are in almost every attendee.
+fn function(code: &str, cfg: &MappingConfig) -> Option<PartnerFunction> {
+    [&cfg.participant_function, &cfg.contact_function]
+        .into_iter()
+        .find(|f| f.as_str() == code)
+        .cloned()
+        .or_else(|| code.parse().ok())
+}
+
+fn attendee(w: &AttendeeWire<'_>, cfg: &MappingConfig) -> Attendee {
+    Attendee {
+        email: w
+            .email
+            .as_deref()
+            .filter(|e| !e.is_empty())
+            .and_then(|e| e.parse().ok()),
+        name: text(&w.full_name).to_owned(),
+        partner: w.partner_no.as_deref().and_then(|p| p.parse().ok()),
+        function: w.function.as_deref().and_then(|f| function(f, cfg)),
+        required: true,
+    }
+}
+
+fn row(w: &AttendeeWire<'_>, cfg: &MappingConfig) -> AttendeeRow {
+    AttendeeRow {
         partner_guid: w
             .partner_guid
             .as_deref()
             .and_then(|g| Uuid::try_parse(g).ok()),
-        partner: partner.clone(),
-        function: function.clone(),
-    };
-    let a = Attendee {
-        email,
-        name: text(&w.full_name).to_owned(),
-        partner,
-        function,
-        required: true,
-    };
-    (a, row)
+        partner: w.partner_no.as_deref().and_then(|p| p.parse().ok()),
+        function: w.function.as_deref().and_then(|f| function(f, cfg)),
+    }
 }
 
-fn when(w: &AppointmentWire<'_>, object: &str, cfg: &MappingConfig) -> Result<When, ODataError> {
+/// A body from S/4 text: built without copies when the text is already
+/// in the model's form (no `\r`, no trailing white space), which is the
+/// common case; normalised by [`Body::new`] otherwise.
+pub fn body(text: &str) -> Body {
+    use serde::de::IntoDeserializer;
+    if !text.contains('\r') && text.trim_end().len() == text.len() {
+        let d: serde::de::value::StrDeserializer<'_, serde::de::value::Error> =
+            text.into_deserializer();
+        if let Ok(b) = Body::deserialize(d) {
+            return b;
+        }
+    }
+    Body::new(text)
+}
+
+fn when(
+    w: &AppointmentWire<'_>,
+    object: &dyn std::fmt::Display,
+    cfg: &MappingConfig,
+) -> Result<When, ODataError> {
     let from = datetime(object, "FromDate", w.from_date.as_deref())?;
     let to = datetime(object, "ToDate", w.to_date.as_deref())?;
     if w.all_day == Some(true) {
@@ -237,7 +266,7 @@ fn when(w: &AppointmentWire<'_>, object: &str, cfg: &MappingConfig) -> Result<Wh
         None | Some("") => cfg.default_zone,
         Some(z) => z.parse::<Zone>().unwrap_or_else(|e| {
             tracing::warn!(
-                object,
+                object = %object,
                 time_zone = z,
                 "unknown TimeZone, using the default zone: {e}"
             );
@@ -247,13 +276,32 @@ fn when(w: &AppointmentWire<'_>, object: &str, cfg: &MappingConfig) -> Result<Wh
     Ok(When::timed(from, to, zone))
 }
 
-/// Reads an appointment; `etag` is the `ETag` response header of a single
-/// read (collections carry it in `__metadata`).
+/// Reads an appointment with its attendee rows (for changing the attendee
+/// list); `etag` is the `ETag` response header of a single read
+/// (collections carry it in `__metadata`).
 pub fn read(
     w: AppointmentWire<'_>,
     etag: Option<&str>,
     cfg: &MappingConfig,
 ) -> Result<AppointmentRead, ODataError> {
+    let rows = match &w.attendees {
+        Nav::Loaded(list) => list.iter().map(|x| row(x, cfg)).collect(),
+        Nav::Deferred => Vec::new(),
+    };
+    let external_key = code(text(&w.external_key));
+    Ok(AppointmentRead {
+        item: read_item(w, etag, cfg)?,
+        external_key,
+        attendee_rows: rows,
+    })
+}
+
+/// Reads an appointment for the planner (listings).
+pub fn read_item(
+    w: AppointmentWire<'_>,
+    etag: Option<&str>,
+    cfg: &MappingConfig,
+) -> Result<S4Item, ODataError> {
     let id: ActivityId = w.guid.parse().map_err(|e| {
         ODataError::mapping(
             "AppointmentSet",
@@ -262,12 +310,12 @@ pub fn read(
             format!("is not a GUID ({e})"),
         )
     })?;
-    let object = object(id);
+    let object = EntityName(crate::profile::appointment::SET, id);
     let version = version(&object, etag, w.meta.as_ref())?;
     let when = when(&w, &object, cfg)?;
     let mut a = Appointment::new(text(&w.description), when);
     a.location = text(&w.location).to_owned();
-    a.body = Body::new(text(&w.note));
+    a.body = body(text(&w.note));
     a.sensitivity = if w.private == Some(true) {
         Sensitivity::Private
     } else {
@@ -275,19 +323,17 @@ pub fn read(
     };
     a.importance = importance(text(&w.priority));
     a.status = code(text(&w.status));
-    a.transaction_type = code(text(&w.transaction_type)).and_then(|t| t.parse().ok());
+    a.transaction_type = w
+        .transaction_type
+        .as_deref()
+        .filter(|t| !t.trim().is_empty())
+        .and_then(|t| t.parse().ok());
     a.owner = partner(&object, "Responsible", text(&w.responsible))?;
     a.account = partner(&object, "Account", text(&w.account))?;
     let contact = partner(&object, "Contact", text(&w.contact))?;
-    let mut rows = Vec::new();
     if let Nav::Loaded(list) = &w.attendees {
         a.attendees.reserve(list.len() + 1);
-        rows.reserve(list.len());
-        for x in list {
-            let (att, row) = attendee(x);
-            a.attendees.push(att);
-            rows.push(row);
-        }
+        a.attendees.extend(list.iter().map(|x| attendee(x, cfg)));
     }
     if let Some(c) = contact {
         // The main contact comes first, so that writing the list back makes
@@ -317,15 +363,11 @@ pub fn read(
     if let Nav::Loaded(list) = &w.attachments {
         a.attachments = list.iter().map(AttachmentWire::to_model).collect();
     }
-    Ok(AppointmentRead {
-        item: S4Item {
-            key: S4Key::Appointment(id),
-            version,
-            record: Record::Appointment(a),
-            changed_at: changed_at(&object, w.changed_at.as_deref())?,
-        },
-        external_key: code(text(&w.external_key)),
-        attendee_rows: rows,
+    Ok(S4Item {
+        key: S4Key::Appointment(id),
+        version,
+        record: Record::Appointment(a),
+        changed_at: changed_at(&object, w.changed_at.as_deref())?,
     })
 }
 

@@ -186,6 +186,21 @@ impl Writer<'_> {
     }
 }
 
+/// An activity's name for messages (`AppointmentSet(guid'…')`), written
+/// only when a message needs it: reading thousands of entities builds none.
+#[derive(Debug, Clone, Copy)]
+pub struct EntityName(pub &'static str, pub maiconnect_core::ids::ActivityId);
+
+impl fmt::Display for EntityName {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let path = crate::wire::query::entity_path(
+            self.0,
+            &crate::wire::literal::Literal::Guid(self.1.uuid()),
+        );
+        f.write_str(&path)
+    }
+}
+
 /// S/4 priority → importance: 1–3 high, 4–6 normal, 7–9 low.
 pub fn importance(priority: &str) -> Importance {
     match priority.trim() {
@@ -206,7 +221,7 @@ pub fn priority(importance: Importance) -> &'static str {
 
 /// A partner number property; empty means none.
 pub fn partner(
-    object: &str,
+    object: &dyn fmt::Display,
     property: &'static str,
     v: &str,
 ) -> Result<Option<PartnerNo>, ODataError> {
@@ -225,7 +240,7 @@ pub fn partner(
 
 /// A required `Edm.DateTime` property.
 pub fn datetime(
-    object: &str,
+    object: &dyn fmt::Display,
     property: &'static str,
     v: Option<&str>,
 ) -> Result<DateTime<Utc>, ODataError> {
@@ -236,7 +251,10 @@ pub fn datetime(
 }
 
 /// An optional `Edm.DateTimeOffset` property.
-pub fn changed_at(object: &str, v: Option<&str>) -> Result<Option<DateTime<Utc>>, ODataError> {
+pub fn changed_at(
+    object: &dyn fmt::Display,
+    v: Option<&str>,
+) -> Result<Option<DateTime<Utc>>, ODataError> {
     match v {
         None | Some("") => Ok(None),
         Some(v) => value::parse_datetime_offset(v)
@@ -248,12 +266,12 @@ pub fn changed_at(object: &str, v: Option<&str>) -> Result<Option<DateTime<Utc>>
 /// The day an `Edm.DateTime` that stands for a date falls on: midnight UTC
 /// by the profile. A value off midnight (a client that stored local
 /// midnight as UTC) is taken to the nearest midnight and logged.
-pub fn day_of(object: &str, property: &'static str, t: DateTime<Utc>) -> NaiveDate {
+pub fn day_of(object: &dyn fmt::Display, property: &'static str, t: DateTime<Utc>) -> NaiveDate {
     let time = t.time();
     if time == NaiveTime::MIN {
         return t.date_naive();
     }
-    tracing::warn!(object, property, value = %t, "a date is not at midnight UTC; taking the nearest day");
+    tracing::warn!(object = %object, property, value = %t, "a date is not at midnight UTC; taking the nearest day");
     if time.hour() >= 12 {
         t.date_naive().succ_opt().unwrap_or(t.date_naive())
     } else {
@@ -371,21 +389,21 @@ mod tests {
     #[test]
     fn dates_off_midnight_take_the_nearest_day() {
         let d = NaiveDate::from_ymd_opt(2026, 5, 3).unwrap();
-        assert_eq!(day_of("x", "FromDate", midnight(d)), d);
+        assert_eq!(day_of(&"x", "FromDate", midnight(d)), d);
         let berlin_midnight = midnight(d) - chrono::Duration::hours(2);
-        assert_eq!(day_of("x", "FromDate", berlin_midnight), d);
+        assert_eq!(day_of(&"x", "FromDate", berlin_midnight), d);
         let new_york_midnight = midnight(d) + chrono::Duration::hours(4);
-        assert_eq!(day_of("x", "FromDate", new_york_midnight), d);
+        assert_eq!(day_of(&"x", "FromDate", new_york_midnight), d);
     }
 
     #[test]
     fn bad_partner_numbers_name_the_property() {
-        assert_eq!(partner("o", "Account", "").unwrap(), None);
+        assert_eq!(partner(&"o", "Account", "").unwrap(), None);
         assert_eq!(
-            partner("o", "Account", "4711").unwrap().unwrap().as_str(),
+            partner(&"o", "Account", "4711").unwrap().unwrap().as_str(),
             "0000004711"
         );
-        let e = partner("AppointmentSet(guid'x')", "Account", "12 34").unwrap_err();
+        let e = partner(&"AppointmentSet(guid'x')", "Account", "12 34").unwrap_err();
         assert!(
             e.to_string().contains("Account") && e.to_string().contains("AppointmentSet"),
             "{e}"

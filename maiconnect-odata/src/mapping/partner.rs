@@ -11,7 +11,7 @@ use serde::Deserialize;
 
 use crate::error::ODataError;
 use crate::mapping::day_of;
-use crate::wire::json::{EntityMeta, Nav, text};
+use crate::wire::json::{EntityMeta, Nav, Text, text};
 use crate::wire::value::parse_datetime;
 
 /// `ContactWorkAddress`.
@@ -20,34 +20,34 @@ use crate::wire::value::parse_datetime;
 pub struct WorkAddressWire<'a> {
     /// `street`.
     #[serde(default, borrow)]
-    pub street: Option<Cow<'a, str>>,
+    pub street: Option<Text<'a>>,
     /// `houseNumber`.
     #[serde(default, borrow)]
-    pub house_number: Option<Cow<'a, str>>,
+    pub house_number: Option<Text<'a>>,
     /// `postcode`.
     #[serde(default, borrow)]
-    pub postcode: Option<Cow<'a, str>>,
+    pub postcode: Option<Text<'a>>,
     /// `city`.
     #[serde(default, borrow)]
-    pub city: Option<Cow<'a, str>>,
+    pub city: Option<Text<'a>>,
     /// `region`.
     #[serde(default, borrow)]
-    pub region: Option<Cow<'a, str>>,
+    pub region: Option<Text<'a>>,
     /// `country`.
     #[serde(default, borrow)]
-    pub country: Option<Cow<'a, str>>,
+    pub country: Option<Text<'a>>,
     /// `email`.
     #[serde(default, borrow)]
-    pub email: Option<Cow<'a, str>>,
+    pub email: Option<Text<'a>>,
     /// `phone`.
     #[serde(default, borrow)]
-    pub phone: Option<Cow<'a, str>>,
+    pub phone: Option<Text<'a>>,
     /// `mobilePhone`.
     #[serde(default, borrow)]
-    pub mobile_phone: Option<Cow<'a, str>>,
+    pub mobile_phone: Option<Text<'a>>,
     /// `fax`.
     #[serde(default, borrow)]
-    pub fax: Option<Cow<'a, str>>,
+    pub fax: Option<Text<'a>>,
 }
 
 /// `Contact` of `ContactCollection`: one entry per contact-person
@@ -63,43 +63,43 @@ pub struct ContactWire<'a> {
     pub contact_id: Cow<'a, str>,
     /// `accountID`.
     #[serde(rename = "accountID", default, borrow)]
-    pub account_id: Option<Cow<'a, str>>,
+    pub account_id: Option<Text<'a>>,
     /// `firstName`.
     #[serde(default, borrow)]
-    pub first_name: Option<Cow<'a, str>>,
+    pub first_name: Option<Text<'a>>,
     /// `lastName`.
     #[serde(default, borrow)]
-    pub last_name: Option<Cow<'a, str>>,
+    pub last_name: Option<Text<'a>>,
     /// `middleName`.
     #[serde(default, borrow)]
-    pub middle_name: Option<Cow<'a, str>>,
+    pub middle_name: Option<Text<'a>>,
     /// `fullName`.
     #[serde(default, borrow)]
-    pub full_name: Option<Cow<'a, str>>,
+    pub full_name: Option<Text<'a>>,
     /// `title`.
     #[serde(default, borrow)]
-    pub title: Option<Cow<'a, str>>,
+    pub title: Option<Text<'a>>,
     /// `academicTitle`.
     #[serde(default, borrow)]
-    pub academic_title: Option<Cow<'a, str>>,
+    pub academic_title: Option<Text<'a>>,
     /// `function`.
     #[serde(default, borrow)]
-    pub function: Option<Cow<'a, str>>,
+    pub function: Option<Text<'a>>,
     /// `department`.
     #[serde(default, borrow)]
-    pub department: Option<Cow<'a, str>>,
+    pub department: Option<Text<'a>>,
     /// `company`.
     #[serde(default, borrow)]
-    pub company: Option<Cow<'a, str>>,
+    pub company: Option<Text<'a>>,
     /// `eTag`.
     #[serde(default, borrow)]
-    pub e_tag: Option<Cow<'a, str>>,
+    pub e_tag: Option<Text<'a>>,
     /// `WorkAddress`.
     #[serde(rename = "WorkAddress", default, borrow)]
     pub work_address: Nav<WorkAddressWire<'a>>,
 }
 
-fn email(v: &Option<Cow<'_, str>>) -> Option<EmailAddress> {
+fn email(v: &Option<Text<'_>>) -> Option<EmailAddress> {
     v.as_deref()
         .filter(|e| !e.trim().is_empty())
         .and_then(|e| e.parse().ok())
@@ -252,10 +252,10 @@ pub struct AccountWire<'a> {
     pub account_id: Cow<'a, str>,
     /// `category`.
     #[serde(default, borrow)]
-    pub category: Option<Cow<'a, str>>,
+    pub category: Option<Text<'a>>,
     /// `fullName`.
     #[serde(rename = "fullName", default, borrow)]
-    pub full_name: Option<Cow<'a, str>>,
+    pub full_name: Option<Text<'a>>,
 }
 
 impl AccountWire<'_> {
@@ -281,13 +281,13 @@ pub struct PartnerAddressWire<'a> {
     pub partner_no: Cow<'a, str>,
     /// `Category`.
     #[serde(default, borrow)]
-    pub category: Option<Cow<'a, str>>,
+    pub category: Option<Text<'a>>,
     /// `FullName`.
     #[serde(default, borrow)]
-    pub full_name: Option<Cow<'a, str>>,
+    pub full_name: Option<Text<'a>>,
     /// `EmailAddress`.
     #[serde(default, borrow)]
-    pub email_address: Option<Cow<'a, str>>,
+    pub email_address: Option<Text<'a>>,
     /// `IsEmployee`.
     #[serde(default)]
     pub is_employee: Option<bool>,
@@ -331,13 +331,13 @@ pub struct EmployeeWire<'a> {
     pub employee_bp: Cow<'a, str>,
     /// `UserName`.
     #[serde(default, borrow)]
-    pub user_name: Option<Cow<'a, str>>,
+    pub user_name: Option<Text<'a>>,
     /// `EmailAddress`.
     #[serde(default, borrow)]
-    pub email_address: Option<Cow<'a, str>>,
+    pub email_address: Option<Text<'a>>,
     /// `FullName`.
     #[serde(default, borrow)]
-    pub full_name: Option<Cow<'a, str>>,
+    pub full_name: Option<Text<'a>>,
 }
 
 impl EmployeeWire<'_> {
@@ -364,7 +364,7 @@ impl EmployeeWire<'_> {
 pub struct RelationshipWire<'a> {
     /// `RelationshipNumber`.
     #[serde(default, borrow)]
-    pub relationship_number: Option<Cow<'a, str>>,
+    pub relationship_number: Option<Text<'a>>,
     /// `Partner1`.
     #[serde(borrow)]
     pub partner1: Cow<'a, str>,
@@ -376,10 +376,10 @@ pub struct RelationshipWire<'a> {
     pub relationship_category: Cow<'a, str>,
     /// `ValidFrom`.
     #[serde(default, borrow)]
-    pub valid_from: Option<Cow<'a, str>>,
+    pub valid_from: Option<Text<'a>>,
     /// `ValidTo`.
     #[serde(default, borrow)]
-    pub valid_to: Option<Cow<'a, str>>,
+    pub valid_to: Option<Text<'a>>,
 }
 
 impl RelationshipWire<'_> {
@@ -389,7 +389,7 @@ impl RelationshipWire<'_> {
             "Relationships(RelationshipNumber='{}')",
             text(&self.relationship_number)
         );
-        let day = |property: &'static str, v: &Option<Cow<'_, str>>| -> Result<_, ODataError> {
+        let day = |property: &'static str, v: &Option<Text<'_>>| -> Result<_, ODataError> {
             match v.as_deref() {
                 None | Some("") => Ok(None),
                 Some(s) => parse_datetime(s)

@@ -12,7 +12,7 @@ use serde_json::{Map, Value, json};
 use crate::error::ODataError;
 use crate::mapping::appointment::{AttachmentWire, external_key, version};
 use crate::mapping::{self, Writer, changed_at, code, day_of, importance, midnight, partner};
-use crate::wire::json::{EntityMeta, Nav, text};
+use crate::wire::json::{EntityMeta, Nav, Text, text};
 use crate::wire::literal::Literal;
 use crate::wire::query::entity_path;
 use crate::wire::value::{format_datetime, parse_datetime};
@@ -28,16 +28,16 @@ pub struct TaskWire<'a> {
     pub guid: Cow<'a, str>,
     /// `Id` (display number).
     #[serde(rename = "Id", default, borrow)]
-    pub id: Option<Cow<'a, str>>,
+    pub id: Option<Text<'a>>,
     /// `Description`.
     #[serde(rename = "Description", default, borrow)]
-    pub description: Option<Cow<'a, str>>,
+    pub description: Option<Text<'a>>,
     /// `DueDate`.
     #[serde(rename = "DueDate", default, borrow)]
-    pub due_date: Option<Cow<'a, str>>,
+    pub due_date: Option<Text<'a>>,
     /// `Note`.
     #[serde(rename = "Note", default, borrow)]
-    pub note: Option<Cow<'a, str>>,
+    pub note: Option<Text<'a>>,
     /// `Private`.
     #[serde(rename = "Private", default)]
     pub private: Option<bool>,
@@ -46,28 +46,28 @@ pub struct TaskWire<'a> {
     pub completed: Option<bool>,
     /// `Priority`.
     #[serde(rename = "Priority", default, borrow)]
-    pub priority: Option<Cow<'a, str>>,
+    pub priority: Option<Text<'a>>,
     /// `UserStatusCode`.
     #[serde(rename = "UserStatusCode", default, borrow)]
-    pub user_status: Option<Cow<'a, str>>,
+    pub user_status: Option<Text<'a>>,
     /// `AccountId`.
     #[serde(rename = "AccountId", default, borrow)]
-    pub account: Option<Cow<'a, str>>,
+    pub account: Option<Text<'a>>,
     /// `ContactId`.
     #[serde(rename = "ContactId", default, borrow)]
-    pub contact: Option<Cow<'a, str>>,
+    pub contact: Option<Text<'a>>,
     /// `ResponsibleId`.
     #[serde(rename = "ResponsibleId", default, borrow)]
-    pub responsible: Option<Cow<'a, str>>,
+    pub responsible: Option<Text<'a>>,
     /// `TransactionType`.
     #[serde(rename = "TransactionType", default, borrow)]
-    pub transaction_type: Option<Cow<'a, str>>,
+    pub transaction_type: Option<Text<'a>>,
     /// `ExternalKey`.
     #[serde(rename = "ExternalKey", default, borrow)]
-    pub external_key: Option<Cow<'a, str>>,
+    pub external_key: Option<Text<'a>>,
     /// `ChangedAt`.
     #[serde(rename = "ChangedAt", default, borrow)]
-    pub changed_at: Option<Cow<'a, str>>,
+    pub changed_at: Option<Text<'a>>,
     /// `Attachments`.
     #[serde(rename = "Attachments", default, borrow)]
     pub attachments: Nav<AttachmentWire<'a>>,
@@ -92,7 +92,7 @@ pub fn read(w: TaskWire<'_>, etag: Option<&str>) -> Result<TaskRead, ODataError>
     let id: ActivityId = w.guid.parse().map_err(|e| {
         ODataError::mapping("Tasks", "Guid", &w.guid, format!("is not a GUID ({e})"))
     })?;
-    let object = object(id);
+    let object = crate::mapping::EntityName(crate::profile::task::SET, id);
     let version = version(&object, etag, w.meta.as_ref())?;
     let mut t = Task::new(text(&w.description));
     t.body = Body::new(text(&w.note));
@@ -100,7 +100,7 @@ pub fn read(w: TaskWire<'_>, etag: Option<&str>) -> Result<TaskRead, ODataError>
         None | Some("") => None,
         Some(d) => {
             let at =
-                parse_datetime(d).map_err(|why| ODataError::mapping(&object, "DueDate", d, why))?;
+                parse_datetime(d).map_err(|why| ODataError::mapping(object, "DueDate", d, why))?;
             Some(day_of(&object, "DueDate", at))
         }
     };
