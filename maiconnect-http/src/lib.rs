@@ -3,3 +3,7 @@
 //! admin API.
 #![forbid(unsafe_code)]
 #![warn(missing_docs)]
+
+pub mod store;
+
+pub use store::SqliteStore;

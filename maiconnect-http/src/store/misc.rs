@@ -1,0 +1,106 @@
+//! Subscriptions, held deletes and the audit journal.
+
+use chrono::{DateTime, Utc};
+use maiconnect_core::PortError;
+use maiconnect_core::ids::Mailbox;
+use maiconnect_core::plan::HeldDelete;
+use maiconnect_core::ports::{JournalEntry, SubscriptionRecord};
+use rusqlite::{OptionalExtension, params};
+
+use crate::store::{SqliteStore, corrupt, db, millis, to_json};
+
+impl SqliteStore {
+    pub(crate) fn get_subscriptions(&self) -> Result<Vec<SubscriptionRecord>, PortError> {
+        let conn = self.conn();
+        let mut stmt = conn.prepare_cached("SELECT data FROM subscriptions ORDER BY mailbox").map_err(db)?;
+        let rows = stmt.query_map([], |r| r.get::<_, String>(0)).map_err(db)?;
+        let rows: Vec<String> = rows.collect::<Result<_, _>>().map_err(db)?;
+        rows.iter().map(|d| serde_json::from_str(d).map_err(|e| corrupt("subscription", e))).collect()
+    }
+
+    pub(crate) fn get_subscription(&self, token: &str) -> Result<Option<SubscriptionRecord>, PortError> {
+        let row: Option<String> = self
+            .conn()
+            .query_row("SELECT data FROM subscriptions WHERE token = ?1", params![token], |r| r.get(0))
+            .optional()
+            .map_err(db)?;
+        row.map(|d| serde_json::from_str(&d).map_err(|e| corrupt("subscription", e))).transpose()
+    }
+
+    pub(crate) fn put_subscription(&self, s: &SubscriptionRecord) -> Result<(), PortError> {
+        self.conn()
+            .execute(
+                "INSERT INTO subscriptions (token, mailbox, data) VALUES (?1, ?2, ?3)
+                 ON CONFLICT (token) DO UPDATE SET mailbox = excluded.mailbox, data = excluded.data",
+                params![s.token, s.mailbox.as_str(), to_json(s)?],
+            )
+            .map_err(db)?;
+        Ok(())
+    }
+
+    pub(crate) fn delete_subscription(&self, token: &str) -> Result<(), PortError> {
+        self.conn().execute("DELETE FROM subscriptions WHERE token = ?1", params![token]).map_err(db)?;
+        Ok(())
+    }
+
+    pub(crate) fn put_held(&self, held: &HeldDelete, now: DateTime<Utc>) -> Result<i64, PortError> {
+        let conn = self.conn();
+        conn.execute(
+            "INSERT INTO held (mailbox, at, data) VALUES (?1, ?2, ?3)",
+            params![held.plan.mailbox.as_str(), millis(now), to_json(held)?],
+        )
+        .map_err(db)?;
+        Ok(conn.last_insert_rowid())
+    }
+
+    pub(crate) fn get_held(&self, mailbox: Option<&Mailbox>) -> Result<Vec<(i64, HeldDelete)>, PortError> {
+        let conn = self.conn();
+        let mut stmt = conn
+            .prepare_cached("SELECT id, data FROM held WHERE ?1 IS NULL OR mailbox = ?1 ORDER BY id")
+            .map_err(db)?;
+        let rows = stmt
+            .query_map(params![mailbox.map(|m| m.as_str())], |r| Ok((r.get::<_, i64>(0)?, r.get::<_, String>(1)?)))
+            .map_err(db)?;
+        let rows: Vec<(i64, String)> = rows.collect::<Result<_, _>>().map_err(db)?;
+        rows.into_iter()
+            .map(|(id, d)| Ok((id, serde_json::from_str(&d).map_err(|e| corrupt("held delete", e))?)))
+            .collect()
+    }
+
+    pub(crate) fn take(&self, id: i64) -> Result<Option<HeldDelete>, PortError> {
+        let mut conn = self.conn();
+        let tx = conn.transaction().map_err(db)?;
+        let row: Option<String> = tx
+            .query_row("SELECT data FROM held WHERE id = ?1", params![id], |r| r.get(0))
+            .optional()
+            .map_err(db)?;
+        tx.execute("DELETE FROM held WHERE id = ?1", params![id]).map_err(db)?;
+        tx.commit().map_err(db)?;
+        row.map(|d| serde_json::from_str(&d).map_err(|e| corrupt("held delete", e))).transpose()
+    }
+
+    pub(crate) fn put_journal(&self, e: &JournalEntry) -> Result<(), PortError> {
+        self.conn()
+            .execute(
+                "INSERT INTO journal (at, mailbox, data) VALUES (?1, ?2, ?3)",
+                params![millis(e.at), e.mailbox.as_str(), to_json(e)?],
+            )
+            .map_err(db)?;
+        Ok(())
+    }
+
+    pub(crate) fn get_journal(&self, mailbox: Option<&Mailbox>, limit: usize) -> Result<Vec<JournalEntry>, PortError> {
+        let conn = self.conn();
+        let mut stmt = conn
+            .prepare_cached("SELECT data FROM journal WHERE ?1 IS NULL OR mailbox = ?1 ORDER BY id DESC LIMIT ?2")
+            .map_err(db)?;
+        let rows = stmt.query_map(params![mailbox.map(|m| m.as_str()), limit as i64], |r| r.get::<_, String>(0)).map_err(db)?;
+        let rows: Vec<String> = rows.collect::<Result<_, _>>().map_err(db)?;
+        rows.iter().map(|d| serde_json::from_str(d).map_err(|e| corrupt("journal entry", e))).collect()
+    }
+
+    pub(crate) fn prune(&self, before: DateTime<Utc>) -> Result<usize, PortError> {
+        let n = self.conn().execute("DELETE FROM journal WHERE at < ?1", params![millis(before)]).map_err(db)?;
+        Ok(n)
+    }
+}
