@@ -10,6 +10,31 @@
 //! `cargo run -p maiconnect-fakes --bin fake-s4 -- --port 7301 [--seed N] [--state FILE] [--hub URL] [--demo]`.
 //! The default system is `S4H`, client `100`, user `MAICONNECT` / `Welcome1!`.
 //!
+//! ```no_run
+//! use maiconnect_fakes::s4::{FakeS4, FakeS4Config, HubDestination, ServiceId, demo};
+//! # async fn example() -> Result<(), maiconnect_fakes::s4::FakeS4Error> {
+//! let s4 = FakeS4::start(FakeS4Config {
+//!     seed: Some(1),
+//!     hub: Some(HubDestination {
+//!         url: "http://127.0.0.1:8080/s4/events".into(),
+//!         user: Some("s4".into()),
+//!         password: Some("secret".into()),
+//!     }),
+//!     ..FakeS4Config::default()
+//! })
+//! .await?;
+//! demo::seed(&s4, s4.now())?;
+//! let appointments = s4.service_url(ServiceId::Appointments); // …/sap/opu/odata/NAG/CRM_APPOINTMENT_SRV_01/
+//! let guid = s4.create_appointment(serde_json::json!({
+//!     "Description": "Visit", "Responsible": "4711",
+//!     "FromDate": "2026-12-01T09:00:00Z", "ToDate": "2026-12-01T10:00:00Z"
+//! }))?; // as SAP GUI would: raises a BUS2000126 "created" event
+//! let delivered = s4.wait_for_delivery(1, std::time::Duration::from_secs(5)).await;
+//! s4.shutdown().await?;
+//! # let _ = (appointments, guid, delivered);
+//! # Ok(()) }
+//! ```
+//!
 //! # What it speaks
 //!
 //! * `$metadata` (EDMX 1.0 with `sap:` annotations) generated from one
