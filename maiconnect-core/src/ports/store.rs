@@ -54,8 +54,11 @@ pub struct Intent {
 pub struct SubscriptionRecord {
     /// The secret token in the callback URL; names the subscription at the hub.
     pub token: String,
-    /// The mailbox.
+        /// The mailbox.
     pub mailbox: Mailbox,
+    /// The folders it watches (one subscription per folder, so that a
+    /// notification says which folder its items are in).
+    pub folders: Vec<Folder>,
     /// The server's id, once subscribed.
     pub server_id: Option<SubscriptionId>,
     /// The last watermark received.
