@@ -654,6 +654,21 @@ async fn partner_views_of_the_demo_world() {
     assert_eq!(found.len(), 1, "the search ignores case");
     assert_eq!(found[0]["PartnerNo"], "0000000100");
     assert_eq!(found[0]["IsEmployee"], false);
+    let number = rels[0]["RelationshipNumber"].as_str().unwrap().to_owned();
+    let by_key = get(
+        ServiceId::Relationships,
+        &format!("Relationships(RelationshipNumber='{number}',Partner1='200',Partner2='4711',ValidTo=datetime'9999-12-31T00:00:00')"),
+    )
+    .await;
+    assert_eq!(by_key["d"]["RelationshipCategory"], "BUR011");
+    let anna = get(ServiceId::Employees, "Employees('4711')").await;
+    assert_eq!(
+        (
+            anna["d"]["UserName"].as_str(),
+            anna["d"]["FullName"].as_str()
+        ),
+        (Some("ABERG"), Some("Anna Berg"))
+    );
     let account = get(ServiceId::Partners, "AccountCollection('200')").await;
     assert_eq!(account["d"]["fullName"], "Customer AG");
     let mine = get(
