@@ -153,7 +153,7 @@ pub async fn cursors_and_subscriptions_round_trip(s: impl StateStore) {
     let sub = SubscriptionRecord {
                 token: "tok-1".into(),
         mailbox: mailbox(),
-        folders: vec![Folder::Calendar],,
+        folders: vec![Folder::Calendar],
         server_id: None,
         watermark: None,
         last_seen: t0(),
