@@ -87,7 +87,20 @@ fn bench(c: &mut Criterion) {
             std::hint::black_box(items.len())
         })
     });
-    g.bench_function("tokenize_only", |b| {
+    g.bench_function("quick_xml_events_only", |b| {
+        b.iter(|| {
+            let mut r = quick_xml::Reader::from_reader(std::hint::black_box(&doc[..]));
+            let mut n = 0usize;
+            loop {
+                match r.read_event().expect("event") {
+                    quick_xml::events::Event::Eof => break,
+                    _ => n += 1,
+                }
+            }
+            std::hint::black_box(n)
+        })
+    });
+    g.bench_function("tree_only", |b| {
         b.iter(|| {
             let d = maiconnect_ews::xml::Doc::parse(std::hint::black_box(&doc)).expect("parse");
             std::hint::black_box(d.root().name().len())

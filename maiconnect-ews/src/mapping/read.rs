@@ -116,12 +116,12 @@ impl<'d, 'a> Props<'d, 'a> {
                         continue;
                     };
                     let value = c.child_text("Value");
-                    if ExtendedField::KEY.matches(uri) {
-                        p.key = value;
-                    } else if ExtendedField::SYNC.matches(uri) {
-                        p.sync = value;
-                    } else if ExtendedField::TITLE.matches(uri) {
-                        p.title = value;
+                    match uri.attr("PropertyName").as_deref() {
+                        Some(_) if ExtendedField::KEY.matches(uri) => p.key = value,
+                        Some(_) if ExtendedField::SYNC.matches(uri) => p.sync = value,
+                        Some(_) => {}
+                        None if ExtendedField::TITLE.matches(uri) => p.title = value,
+                        None => {}
                     }
                 }
                 _ => {}

@@ -307,7 +307,7 @@ fn push_text<'a>(text: &mut Cow<'a, str>, piece: &'a str) {
 
 /// `needle` occurs in `hay`.
 fn memfind(hay: &[u8], needle: &[u8]) -> bool {
-    hay.windows(needle.len()).any(|w| w == needle)
+    memchr::memmem::find(hay, needle).is_some()
 }
 
 /// Re-borrows `part` (a sub-slice of `whole`) with `whole`'s lifetime.
@@ -346,22 +346,29 @@ impl<'d, 'a> Node<'d, 'a> {
     /// The value of the attribute with local name `name`, unescaped.
     pub fn attr(&self, name: &str) -> Option<Cow<'d, str>> {
         let e = self.el();
-        if e.raw.len() == e.name_len {
-            return None;
-        }
-        let mut attrs = Attributes::new(e.raw, e.name_len);
-        attrs.with_checks(false);
-        for a in attrs {
-            let Ok(a) = a else { return None };
-            let key = a.key.local_name();
-            if key.as_ref() == name.as_bytes() && a.key.as_ref() != b"xmlns" {
-                return a.unescape_value().ok().map(|v| match v {
-                    Cow::Borrowed(s) => Cow::Borrowed(s),
-                    Cow::Owned(s) => Cow::Owned(s),
-                });
+        let mut rest = e.raw.get(e.name_len..)?;
+        // A plain scan: attributes are `key="value"` or `key='value'`
+        // separated by white space; values hold no quote of their kind.
+        loop {
+            rest = rest.trim_start();
+            let eq = rest.find('=')?;
+            let key = rest[..eq].trim_end();
+            let after = rest[eq + 1..].trim_start();
+            let quote = after.chars().next().filter(|q| *q == '"' || *q == '\'')?;
+            let len = after[1..].find(quote)?;
+            let value = &after[1..1 + len];
+            rest = &after[len + 2..];
+            let local = key.rsplit(':').next().unwrap_or(key);
+            if local == name && key != "xmlns" && !key.starts_with("xmlns:") {
+                return if value.contains('&') {
+                    quick_xml::escape::unescape(value)
+                        .ok()
+                        .map(|v| Cow::Owned(v.into_owned()))
+                } else {
+                    Some(Cow::Borrowed(value))
+                };
             }
         }
-        None
     }
 
     /// The child elements.
@@ -461,6 +468,17 @@ mod tests {
         assert_eq!(root.children().count(), 3);
         assert_eq!(root.children_named("A").nth(1).unwrap().text(), "second");
         assert!(root.child("B").unwrap().first_child().is_none());
+        let doc = Doc::parse(
+            br#"<a xmlns:p="u" Name = 'x="y" z' p:Key="k&lt;1" Id="=>"  ChangeKey="ck"/>"#,
+        )
+        .unwrap();
+        let a = doc.root();
+        assert_eq!(a.attr("Name").unwrap(), "x=\"y\" z");
+        assert_eq!(a.attr("Key").unwrap(), "k<1");
+        assert_eq!(a.attr("Id").unwrap(), "=>");
+        assert_eq!(a.attr("ChangeKey").unwrap(), "ck");
+        assert!(a.attr("p").is_none());
+        assert!(a.attr("Missing").is_none());
     }
 
     #[test]
