@@ -99,6 +99,12 @@ impl ClientConfig {
         self
     }
 
+    /// The same settings with a bearer token instead of user and password.
+    pub fn with_bearer(mut self, token: &str) -> ClientConfig {
+        self.auth = Auth::Bearer(token.to_owned());
+        self
+    }
+
     /// The same settings with `sap-language`.
     pub fn with_language(mut self, language: &str) -> ClientConfig {
         self.sap_language = Some(language.to_owned());

@@ -435,6 +435,43 @@ impl ODataClient {
         )))
     }
 
+    /// Reads a listing with client-driven paging, `$top=page_size` and
+    /// growing `$skip`, for services that cap their answers without sending
+    /// `__next`; a `__next` link, if one comes, is followed instead.
+    pub async fn read_pages_by_skip<T>(
+        &self,
+        service: ServiceId,
+        path: &str,
+        page_size: u32,
+        mut page: impl FnMut(&[u8]) -> Result<(Vec<T>, Option<String>), ODataError>,
+    ) -> Result<Vec<T>, ODataError> {
+        let mut out = Vec::new();
+        let page_size = page_size.max(1);
+        for n in 0..self.inner.config.max_pages {
+            let skip = u64::from(page_size) * n as u64;
+            let paged =
+                crate::wire::query::with_query(path, &[&format!("$top={page_size}&$skip={skip}")]);
+            let mut got = 0;
+            let mut saw_next = false;
+            let items = self
+                .read_pages(service, &paged, |b| {
+                    let (items, next) = page(b)?;
+                    got += items.len();
+                    saw_next |= next.is_some();
+                    Ok((items, next))
+                })
+                .await?;
+            out.extend(items);
+            if saw_next || got < page_size as usize {
+                return Ok(out);
+            }
+        }
+        Err(ODataError::Invalid(format!(
+            "GET {path}: more than {} pages of {page_size}; narrow the filter",
+            self.inner.config.max_pages
+        )))
+    }
+
     /// Sends a `$batch` and parses the answer.
     pub async fn batch(
         &self,

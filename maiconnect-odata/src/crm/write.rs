@@ -14,7 +14,9 @@ use crate::error::ODataError;
 use crate::mapping::appointment::{self as appt_map, AttendeeRow};
 use crate::mapping::{WriteReport, Writer, task as task_map};
 use crate::profile::{ServiceId, appointment as appt, task as tsk};
-use crate::wire::batch::{BatchRequest, ChangesetOutcome, HttpPart, Operation};
+use crate::wire::batch::{
+    BatchRequest, ChangesetOutcome, HttpPart, Operation, RequestPart, ResponsePart,
+};
 use crate::wire::json::{EntityMeta, parse_entity};
 use crate::wire::literal::Literal;
 use crate::wire::query::entity_path_compound;
@@ -63,17 +65,31 @@ fn etag_of(p: &HttpPart) -> Option<Version> {
 }
 
 impl ODataCrm {
+    /// Runs one changeset and, when `read_back` names the object, reads it
+    /// in the same batch right after, for the ETag that the whole changeset
+    /// left (each attendee change moves the activity's ETag again, so the
+    /// MERGE's own ETag is stale by the end).
     async fn run_changeset(
         &self,
         service: ServiceId,
         context: &str,
         ops: Vec<Operation>,
-    ) -> Result<Vec<HttpPart>, ODataError> {
+        read_back: Option<&str>,
+    ) -> Result<(Vec<HttpPart>, Option<Version>), ODataError> {
         let mut batch = BatchRequest::new(uuid::Uuid::new_v4());
         let index = batch.changeset(ops);
+        if let Some(path) = read_back {
+            batch
+                .parts
+                .push(RequestPart::Query(Operation::new("GET", path)));
+        }
         let response = self.client.batch(service, &batch).await?;
+        let read = match response.parts.get(index + 1) {
+            Some(ResponsePart::Single(p)) if p.is_success() && read_back.is_some() => etag_of(p),
+            _ => None,
+        };
         match response.changeset(index) {
-            Some(ChangesetOutcome::Applied(parts)) => Ok(parts),
+            Some(ChangesetOutcome::Applied(parts)) => Ok((parts, read)),
             Some(ChangesetOutcome::Failed(p)) => Err(part_error(context, &p)),
             None => Err(ODataError::Batch(format!(
                 "{context}: the response has no part for the changeset"
@@ -117,7 +133,9 @@ impl ODataCrm {
         };
         let op = Operation::new("POST", set).json(Value::Object(body).to_string());
         let context = format!("creating {object}");
-        let parts = self.run_changeset(service, &context, vec![op]).await?;
+        let (parts, _) = self
+            .run_changeset(service, &context, vec![op], None)
+            .await?;
         let version = match parts.first().and_then(etag_of) {
             Some(v) => v,
             None => self.current_version(key).await?,
@@ -168,8 +186,18 @@ impl ODataCrm {
         ];
         ops.extend(extra);
         let context = format!("updating {object}");
-        let parts = self.run_changeset(service, &context, ops).await?;
-        let version = match parts.first().and_then(etag_of) {
+        // A lone MERGE answers with the new ETag; after attendee changes
+        // the activity is read back in the same batch.
+        let read_back = (ops.len() > 1).then_some(object.as_str());
+        let (parts, read) = self
+            .run_changeset(service, &context, ops, read_back)
+            .await?;
+        let last = if read_back.is_some() {
+            read
+        } else {
+            parts.first().and_then(etag_of)
+        };
+        let version = match last {
             Some(v) => v,
             None => self.current_version(key).await?,
         };

@@ -167,6 +167,30 @@ async fn paging_follows_next_links_on_the_same_origin_only() {
 }
 
 #[tokio::test]
+async fn client_driven_paging_uses_top_and_skip() {
+    let (addr, s) = start(state()).await;
+    let c = client(addr);
+    let all = c
+        .read_pages_by_skip(ServiceId::Tasks, "Tasks", 2, guids)
+        .await
+        .unwrap();
+    assert_eq!(all.len(), 5);
+    assert!(all[4].ends_with("14"));
+    let skips: Vec<String> = s
+        .lock()
+        .unwrap()
+        .seen_queries
+        .iter()
+        .filter_map(|q| {
+            q.split('&')
+                .find(|p| p.starts_with("$skip="))
+                .map(str::to_owned)
+        })
+        .collect();
+    assert_eq!(skips, vec!["$skip=0", "$skip=2", "$skip=4"]);
+}
+
+#[tokio::test]
 async fn creates_go_in_a_batch_changeset_and_a_repeat_is_already_exists() {
     let (addr, s) = start(state()).await;
     let crm = ODataCrm::new(client(addr), MappingConfig::default());

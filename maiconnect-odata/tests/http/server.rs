@@ -149,6 +149,27 @@ async fn handle(
                 );
             }
             let q = uri.query().unwrap_or_default();
+            if q.contains("$top=2") {
+                // Client-driven paging: five tasks, no next links.
+                let skip: usize = q
+                    .split('&')
+                    .find_map(|p| p.strip_prefix("$skip="))
+                    .and_then(|v| v.parse().ok())
+                    .unwrap_or(0);
+                let rows: Vec<String> = (skip..(skip + 2).min(5))
+                    .map(|i| {
+                        task(
+                            &format!("00000000-0000-0000-0000-00000000001{i}"),
+                            "W/\"1\"",
+                        )
+                    })
+                    .collect();
+                return reply(
+                    200,
+                    &json,
+                    format!(r#"{{"d":{{"results":[{}]}}}}"#, rows.join(",")),
+                );
+            }
             if q.contains("$skiptoken=2") {
                 reply(
                     200,

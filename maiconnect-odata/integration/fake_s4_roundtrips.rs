@@ -1,0 +1,180 @@
+use maiconnect_core::model::{Attachment, AttachmentContent, Record, S4Key};
+use maiconnect_core::plan::fields::Field;
+use maiconnect_core::ports::Crm;
+use maiconnect_core::testing::samples;
+use maiconnect_fakes::s4::{FakeS4, FakeS4Config, FakeS4Handle, demo};
+use maiconnect_odata::{ClientConfig, MappingConfig, ODataClient, ODataCrm};
+
+async fn make() -> (ODataCrm, FakeS4Handle) {
+    let h: FakeS4Handle = FakeS4::start(FakeS4Config {
+        seed: Some(7),
+        ..FakeS4Config::default()
+    })
+    .await
+    .unwrap();
+    demo::seed(
+        &h,
+        chrono::DateTime::<chrono::Utc>::from(std::time::SystemTime::now()),
+    )
+    .unwrap();
+    let (user, password) = h.credentials();
+    let cfg = ClientConfig::new(&h.base_url(), &user, &password)
+        .unwrap()
+        .with_sap_client(h.client());
+    let mut m = MappingConfig::default();
+    m.text_types
+        .insert("ZMAI".parse().unwrap(), "A002".parse().unwrap());
+    (ODataCrm::new(ODataClient::new(cfg).unwrap(), m), h)
+}
+
+#[tokio::test]
+async fn appointments_round_trip_with_attendees_cuts_and_attachments() {
+    let (crm, _h) = make().await;
+    let key = S4Key::Appointment("0050568c-0000-0000-0000-00000000aaaa".parse().unwrap());
+    let mut a = samples::appointment_a();
+    a.attachments.clear();
+    a.subject = "A very long subject that S/4HANA cannot hold in forty characters".into();
+    let (v1, report) = crm
+        .create_activity(&key, &Record::Appointment(a.clone()), None)
+        .await
+        .unwrap();
+    assert_eq!(report.cuts.len(), 1, "{report:?}");
+    let got = crm.get(&key).await.unwrap().unwrap();
+    assert_eq!(got.version, v1);
+    let Record::Appointment(r) = &got.record else {
+        panic!()
+    };
+    assert_eq!(r.subject.chars().count(), 40);
+    assert_eq!(r.attendees.len(), 1, "{:?}", r.attendees);
+    assert_eq!(
+        r.attendees[0].partner.as_ref().unwrap().as_str(),
+        "0000000100"
+    );
+    assert!(r.when.same_time(&a.when), "{} vs {}", r.when, a.when);
+    assert_eq!(r.when.zone(), a.when.zone());
+
+    // Attendees: add Piet, drop Olga; all-day, private, high.
+    let mut b = samples::appointment_b();
+    b.attachments.clear();
+    b.attendees.remove(0);
+    let fields = [
+        Field::Attendees,
+        Field::When,
+        Field::Private,
+        Field::Importance,
+        Field::Location,
+        Field::Body,
+    ];
+    let v2 = crm
+        .update(&key, &v1, &fields, &Record::Appointment(b.clone()))
+        .await
+        .unwrap()
+        .unwrap();
+    let got = crm.get(&key).await.unwrap().unwrap();
+    assert_eq!(got.version, v2);
+    let Record::Appointment(r) = &got.record else {
+        panic!()
+    };
+    let partners: Vec<&str> = r
+        .attendees
+        .iter()
+        .map(|x| x.partner.as_ref().unwrap().as_str())
+        .collect();
+    assert_eq!(partners, vec!["0000000101"]);
+    assert_eq!(r.when, b.when);
+    assert!(r.is_private());
+    assert_eq!(r.importance, b.importance);
+    assert_eq!(r.location, "Berlin");
+    assert_eq!(r.body, b.body);
+    assert!(r.subject.starts_with("A very long"), "subject not written");
+
+    // Attachments.
+    let file = Attachment {
+        name: "agenda.pdf".into(),
+        content_type: "application/pdf".into(),
+        size: 5,
+        content: AttachmentContent::Inline(b"%PDF-".to_vec()),
+    };
+    let stored = crm.add_attachment(&key, &file).await.unwrap();
+    assert!(
+        matches!(stored.content, AttachmentContent::Reference(_)),
+        "{stored:?}"
+    );
+    assert_eq!(
+        crm.attachment_content(&key, &stored).await.unwrap(),
+        b"%PDF-"
+    );
+    let got = crm.get(&key).await.unwrap().unwrap();
+    let Record::Appointment(r) = &got.record else {
+        panic!()
+    };
+    assert_eq!(r.attachments.len(), 1);
+    assert_eq!(r.attachments[0].name, "agenda.pdf");
+    crm.remove_attachment(&key, &stored).await.unwrap();
+    let got = crm.get(&key).await.unwrap().unwrap();
+    let Record::Appointment(r) = &got.record else {
+        panic!()
+    };
+    assert!(r.attachments.is_empty());
+    crm.delete(&key, &got.version).await.unwrap();
+    assert!(crm.get(&key).await.unwrap().is_none());
+}
+
+#[tokio::test]
+async fn tasks_round_trip() {
+    let (crm, _h) = make().await;
+    let key = S4Key::Task("0050568c-0000-0000-0000-00000000bbbb".parse().unwrap());
+    let mut t = samples::task_a();
+    t.attachments.clear();
+    let v1 = crm.create(&key, &Record::Task(t), None).await.unwrap();
+    let mut b = samples::task_b();
+    b.attachments.clear();
+    let fields = [
+        Field::Subject,
+        Field::Body,
+        Field::DueDate,
+        Field::Completed,
+        Field::Private,
+        Field::Importance,
+    ];
+    crm.update(&key, &v1, &fields, &Record::Task(b.clone()))
+        .await
+        .unwrap();
+    let got = crm.get(&key).await.unwrap().unwrap();
+    let Record::Task(r) = &got.record else {
+        panic!()
+    };
+    assert_eq!(
+        (r.subject.as_str(), r.due_date, r.completed, r.importance),
+        (b.subject.as_str(), b.due_date, true, b.importance)
+    );
+    assert!(r.is_private());
+    let e = crm
+        .update(&key, &v1, &fields, &Record::Task(b))
+        .await
+        .unwrap_err();
+    assert_eq!(e.kind, maiconnect_core::ErrorKind::Conflict, "{e}");
+}
+
+#[tokio::test]
+async fn expired_tokens_and_refused_head_are_handled() {
+    let (crm, h) = make().await;
+    h.set_head_allowed(false);
+    let key = S4Key::Task("0050568c-0000-0000-0000-00000000cccc".parse().unwrap());
+    let mut t = samples::task_a();
+    t.attachments.clear();
+    let v1 = crm
+        .create(&key, &Record::Task(t.clone()), None)
+        .await
+        .unwrap();
+    h.expire_csrf_tokens();
+    t.subject = "again".into();
+    crm.update(&key, &v1, &[Field::Subject], &Record::Task(t))
+        .await
+        .unwrap();
+    assert_eq!(
+        crm.client()
+            .token_fetches(maiconnect_odata::profile::ServiceId::Tasks),
+        2
+    );
+}
