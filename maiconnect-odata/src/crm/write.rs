@@ -223,42 +223,7 @@ impl ODataCrm {
                 current: Some(current.item.version),
             });
         }
-        let wanted = appt_map::s4_attendees(a, w);
-        let same = |row: &AttendeeRow, x: &maiconnect_core::model::Attendee| {
-            row.partner == x.partner && row.function == x.function
-        };
-        let mut ops = Vec::new();
-        for row in &current.attendee_rows {
-            if wanted.iter().any(|x| same(row, x)) {
-                continue;
-            }
-            let Some(pg) = row.partner_guid else {
-                return Err(ODataError::mapping(
-                    &w.object,
-                    "PartnerGuid",
-                    "",
-                    "is missing on an attendee; it is needed to remove the attendee",
-                ));
-            };
-            let path = entity_path_compound(
-                appt::ATTENDEE_SET,
-                &[
-                    ("Guid", Literal::Guid(id.uuid())),
-                    ("PartnerGuid", Literal::Guid(pg)),
-                ],
-            );
-            ops.push(Operation::new("DELETE", path));
-        }
-        for x in wanted {
-            if current.attendee_rows.iter().any(|row| same(row, x)) {
-                continue;
-            }
-            let body = appt_map::attendee_payload(id, x, &self.mapping, w);
-            ops.push(
-                Operation::new("POST", appt::ATTENDEE_SET).json(Value::Object(body).to_string()),
-            );
-        }
-        Ok(ops)
+        attendee_ops(id, &current.attendee_rows, a, &self.mapping, w)
     }
 
     /// Deletes an activity if it still has `version`; one that is gone
@@ -281,5 +246,115 @@ impl ODataCrm {
             maiconnect_core::ErrorKind::NotFound => Ok(()),
             _ => Err(e),
         }
+    }
+}
+
+/// The POSTs and DELETEs that turn the stored attendee `rows` into the
+/// attendees of `a` that S/4HANA can hold (matched by partner and function;
+/// removals first, as SAP's own app does).
+pub fn attendee_ops(
+    id: ActivityId,
+    rows: &[AttendeeRow],
+    a: &Appointment,
+    cfg: &crate::mapping::MappingConfig,
+    w: &mut Writer<'_>,
+) -> Result<Vec<Operation>, ODataError> {
+    let wanted = appt_map::s4_attendees(a, w);
+    let same = |row: &AttendeeRow, x: &maiconnect_core::model::Attendee| {
+        row.partner == x.partner && row.function == x.function
+    };
+    let mut ops = Vec::new();
+    for row in rows {
+        if wanted.iter().any(|x| same(row, x)) {
+            continue;
+        }
+        let Some(pg) = row.partner_guid else {
+            return Err(ODataError::mapping(
+                &w.object,
+                "PartnerGuid",
+                "",
+                "is missing on an attendee; it is needed to remove the attendee",
+            ));
+        };
+        let path = entity_path_compound(
+            appt::ATTENDEE_SET,
+            &[
+                ("Guid", Literal::Guid(id.uuid())),
+                ("PartnerGuid", Literal::Guid(pg)),
+            ],
+        );
+        ops.push(Operation::new("DELETE", path));
+    }
+    for x in wanted {
+        if rows.iter().any(|row| same(row, x)) {
+            continue;
+        }
+        let body = appt_map::attendee_payload(id, x, cfg, w);
+        ops.push(Operation::new("POST", appt::ATTENDEE_SET).json(Value::Object(body).to_string()));
+    }
+    Ok(ops)
+}
+
+#[cfg(test)]
+mod tests {
+    use maiconnect_core::model::PartnerFunction;
+    use maiconnect_core::testing::samples;
+
+    use super::*;
+    use crate::mapping::{Lengths, MappingConfig};
+
+    #[test]
+    fn attendee_changes_delete_the_gone_and_post_the_new() {
+        let id: ActivityId = "0050568c-2b4f-1ee8-a1b2-c3d4e5f60718".parse().unwrap();
+        let row = |guid: u128, bp: &str, f: PartnerFunction| AttendeeRow {
+            partner_guid: Some(uuid::Uuid::from_u128(guid)),
+            partner: Some(bp.parse().unwrap()),
+            function: Some(f),
+        };
+        // Stored: Olga (100) as contact, Ben (4712) as participant.
+        let rows = vec![
+            row(1, "100", PartnerFunction::CONTACT_PERSON),
+            row(2, "4712", PartnerFunction::PARTICIPANT),
+        ];
+        // Wanted: Olga and Piet (101); Ben goes.
+        let a = samples::appointment_b();
+        let lengths = Lengths::default();
+        let mut report = WriteReport::default();
+        let mut w = Writer {
+            service: ServiceId::Appointments,
+            set: appt::SET,
+            object: appt_map::object(id),
+            lengths: &lengths,
+            report: &mut report,
+        };
+        let ops = attendee_ops(id, &rows, &a, &MappingConfig::default(), &mut w).unwrap();
+        assert_eq!(ops.len(), 2, "{ops:#?}");
+        assert_eq!(ops[0].method, "DELETE");
+        assert_eq!(
+            ops[0].path,
+            "AttendeeSet(Guid=guid'0050568c-2b4f-1ee8-a1b2-c3d4e5f60718',PartnerGuid=guid'00000000-0000-0000-0000-000000000002')"
+        );
+        assert_eq!(ops[1].method, "POST");
+        assert_eq!(ops[1].path, "AttendeeSet");
+        let body: serde_json::Value =
+            serde_json::from_str(ops[1].body.as_deref().unwrap()).unwrap();
+        assert_eq!(body["PartnerNo"], "0000000101");
+        assert_eq!(body["Function"], "00000015");
+        assert_eq!(body["Guid"], "0050568c-2b4f-1ee8-a1b2-c3d4e5f60718");
+
+        // The same list writes nothing; a row without its GUID cannot be removed.
+        let same = vec![
+            row(1, "100", PartnerFunction::CONTACT_PERSON),
+            row(3, "101", PartnerFunction::CONTACT_PERSON),
+        ];
+        assert!(
+            attendee_ops(id, &same, &a, &MappingConfig::default(), &mut w)
+                .unwrap()
+                .is_empty()
+        );
+        let mut orphan = rows.clone();
+        orphan[1].partner_guid = None;
+        let e = attendee_ops(id, &orphan, &a, &MappingConfig::default(), &mut w).unwrap_err();
+        assert!(e.to_string().contains("PartnerGuid"), "{e}");
     }
 }
