@@ -11,21 +11,28 @@ use serde_json::{Map, Value, json};
 use crate::error::ODataError;
 use crate::wire::batch::{HttpPart, ResponsePart, parse_batch};
 use crate::wire::batch_sniff;
-use crate::wire::metadata::parse_metadata;
+use crate::wire::metadata::{Metadata, parse_metadata};
 use crate::wire::sap_error::SapError;
 use crate::wire::value::{parse_datetime_offset, parse_time};
 
 /// Decodes a response body.
 pub fn decode(bytes: &[u8]) -> Result<Value, ODataError> {
+    decode_with(bytes, None)
+}
+
+/// Decodes a response body, typing the properties of entities whose
+/// `__metadata.type` the service's `$metadata` declares (`Edm.Int64` and
+/// `Edm.Decimal` strings become numbers with their type, GUIDs are named).
+pub fn decode_with(bytes: &[u8], meta: Option<&Metadata>) -> Result<Value, ODataError> {
     let body = bytes
         .strip_prefix(b"\xEF\xBB\xBF")
         .unwrap_or(bytes)
         .trim_ascii_start();
     match body.first() {
-        Some(b'{') | Some(b'[') => decode_json(body),
+        Some(b'{') | Some(b'[') => decode_json(body, meta),
         Some(b'<') => decode_xml(body),
         Some(_) => match batch_sniff(body) {
-            Some(boundary) => decode_batch(body, &boundary),
+            Some(boundary) => decode_batch(body, &boundary, meta),
             None => Err(not_odata()),
         },
         None => Err(ODataError::Invalid(
@@ -40,7 +47,7 @@ fn not_odata() -> ODataError {
     )
 }
 
-fn decode_json(body: &[u8]) -> Result<Value, ODataError> {
+fn decode_json(body: &[u8], meta: Option<&Metadata>) -> Result<Value, ODataError> {
     let v: Value = serde_json::from_slice(body).map_err(|e| ODataError::Json {
         context: "decode".into(),
         detail: format!("{e} (line {}, column {})", e.line(), e.column()),
@@ -59,11 +66,11 @@ fn decode_json(body: &[u8]) -> Result<Value, ODataError> {
         )
     })?;
     Ok(match d {
-        Value::Array(list) => collection(list, None, None),
+        Value::Array(list) => collection(list, None, None, meta),
         Value::Object(m) => match m.get("results") {
-            Some(Value::Array(list)) => collection(list, m.get("__count"), m.get("__next")),
+            Some(Value::Array(list)) => collection(list, m.get("__count"), m.get("__next"), meta),
             _ => {
-                let mut e = entity(m);
+                let mut e = entity(m, meta);
                 e.insert("kind".into(), json!("entity"));
                 Value::Object(e)
             }
@@ -72,7 +79,12 @@ fn decode_json(body: &[u8]) -> Result<Value, ODataError> {
     })
 }
 
-fn collection(list: &[Value], count: Option<&Value>, next: Option<&Value>) -> Value {
+fn collection(
+    list: &[Value],
+    count: Option<&Value>,
+    next: Option<&Value>,
+    meta: Option<&Metadata>,
+) -> Value {
     let count = match count {
         Some(Value::String(s)) => s.parse::<u64>().map(Value::from).unwrap_or(Value::Null),
         Some(n @ Value::Number(_)) => n.clone(),
@@ -83,7 +95,7 @@ fn collection(list: &[Value], count: Option<&Value>, next: Option<&Value>) -> Va
         "count": count,
         "next": next.cloned().unwrap_or(Value::Null),
         "entities": list.iter().map(|e| match e {
-            Value::Object(m) => Value::Object(entity(m)),
+            Value::Object(m) => Value::Object(entity(m, meta)),
             other => other.clone(),
         }).collect::<Vec<_>>(),
     })
@@ -115,7 +127,29 @@ fn typed(v: &Value) -> Value {
     v.clone()
 }
 
-fn entity(m: &Map<String, Value>) -> Map<String, Value> {
+/// A value typed by its declared EDM type; without one, by its form.
+fn declared_value(v: &Value, edm: Option<&str>) -> Value {
+    match (edm, v) {
+        (
+            Some(t @ ("Edm.Int64" | "Edm.Decimal" | "Edm.Double" | "Edm.Single")),
+            Value::String(s),
+        ) => match serde_json::from_str::<serde_json::Number>(s.trim()) {
+            Ok(n) => json!({ "edm": t, "value": n }),
+            Err(_) => json!({ "edm": t, "value": v, "invalid": true }),
+        },
+        (Some(t @ "Edm.Guid"), Value::String(_)) => json!({ "edm": t, "value": v }),
+        _ => typed(v),
+    }
+}
+
+fn entity(m: &Map<String, Value>, meta: Option<&Metadata>) -> Map<String, Value> {
+    let declared = meta
+        .zip(
+            m.get("__metadata")
+                .and_then(|x| x.get("type"))
+                .and_then(Value::as_str),
+        )
+        .and_then(|(md, t)| md.entity_type(t));
     let mut out = Map::new();
     let mut props = Map::new();
     let mut deferred = Map::new();
@@ -140,14 +174,14 @@ fn entity(m: &Map<String, Value>) -> Map<String, Value> {
                         .iter()
                         .map(|e| {
                             e.as_object()
-                                .map_or_else(|| e.clone(), |m| Value::Object(entity(m)))
+                                .map_or_else(|| e.clone(), |m| Value::Object(entity(m, meta)))
                         })
                         .collect();
                     expanded.insert(k.clone(), Value::Array(list));
                 }
                 // A complex value, or an expanded to-one entity.
                 _ => {
-                    let inner = entity(o);
+                    let inner = entity(o, meta);
                     if o.get("__metadata").and_then(|x| x.get("uri")).is_some() {
                         expanded.insert(k.clone(), Value::Object(inner));
                     } else {
@@ -159,7 +193,10 @@ fn entity(m: &Map<String, Value>) -> Map<String, Value> {
                 }
             },
             other => {
-                props.insert(k.clone(), typed(other));
+                let edm = declared
+                    .and_then(|t| t.property(k))
+                    .map(|p| p.edm_type.as_str());
+                props.insert(k.clone(), declared_value(other, edm));
             }
         }
     }
@@ -201,11 +238,11 @@ fn decode_xml(body: &[u8]) -> Result<Value, ODataError> {
     Ok(json!({ "kind": "metadata", "entity_sets": sets }))
 }
 
-fn part(p: &HttpPart) -> Value {
+fn part(p: &HttpPart, meta: Option<&Metadata>) -> Value {
     let body = if p.body.is_empty() {
         Value::Null
     } else {
-        decode(&p.body)
+        decode_with(&p.body, meta)
             .unwrap_or_else(|_| Value::String(String::from_utf8_lossy(&p.body).into_owned()))
     };
     json!({
@@ -216,15 +253,15 @@ fn part(p: &HttpPart) -> Value {
     })
 }
 
-fn decode_batch(body: &[u8], boundary: &str) -> Result<Value, ODataError> {
+fn decode_batch(body: &[u8], boundary: &str, meta: Option<&Metadata>) -> Result<Value, ODataError> {
     let r = parse_batch(body, boundary)?;
     let parts: Vec<Value> = r
         .parts
         .iter()
         .map(|p| match p {
-            ResponsePart::Single(h) => json!({ "kind": "response", "response": part(h) }),
+            ResponsePart::Single(h) => json!({ "kind": "response", "response": part(h, meta) }),
             ResponsePart::ChangeSet(list) => {
-                json!({ "kind": "changeset", "responses": list.iter().map(part).collect::<Vec<_>>() })
+                json!({ "kind": "changeset", "responses": list.iter().map(|x| part(x, meta)).collect::<Vec<_>>() })
             }
         })
         .collect();

@@ -37,6 +37,6 @@ pub mod wire;
 pub use check::{CheckReport, check_services};
 pub use client::{Auth, ClientConfig, ODataClient};
 pub use crm::ODataCrm;
-pub use decode::decode;
+pub use decode::{decode, decode_with};
 pub use error::ODataError;
 pub use mapping::{MappingConfig, WriteReport};

@@ -157,3 +157,36 @@ fn garbage_is_reported_not_panicked() {
         assert!(decode(bad).is_err(), "{:?}", String::from_utf8_lossy(bad));
     }
 }
+
+#[test]
+fn metadata_types_int64_and_decimal_strings() {
+    let meta = br#"<edmx:Edmx Version="1.0" xmlns:edmx="http://schemas.microsoft.com/ado/2007/06/edmx"><edmx:DataServices>
+ <Schema Namespace="API_TEST_SRV" xmlns="http://schemas.microsoft.com/ado/2008/09/edm">
+  <EntityType Name="A_TestEntityType"><Key><PropertyRef Name="KeyPropertyGuid"/></Key>
+   <Property Name="KeyPropertyGuid" Type="Edm.Guid"/><Property Name="Int64Property" Type="Edm.Int64"/>
+   <Property Name="DecimalProperty" Type="Edm.Decimal"/><Property Name="StringProperty" Type="Edm.String"/></EntityType>
+  <EntityContainer Name="C"><EntitySet Name="A_TestEntity" EntityType="API_TEST_SRV.A_TestEntityType"/></EntityContainer>
+ </Schema></edmx:DataServices></edmx:Edmx>"#;
+    let meta = crate::wire::metadata::parse_metadata(meta).unwrap();
+    let bytes = std::fs::read(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../../shared/reference/odata/samples/cloudsdk_v2_single_entity.json"
+    ))
+    .unwrap();
+    let v = decode_with(&bytes, Some(&meta)).unwrap();
+    let p = &v["properties"];
+    assert_eq!(
+        p["Int64Property"],
+        json!({"edm": "Edm.Int64", "value": 345})
+    );
+    assert_eq!(
+        p["DecimalProperty"],
+        json!({"edm": "Edm.Decimal", "value": 264.5})
+    );
+    assert_eq!(p["KeyPropertyGuid"]["edm"], "Edm.Guid");
+    assert_eq!(p["StringProperty"], "someString");
+    assert_eq!(
+        p["SingleProperty"], "42.4",
+        "undeclared properties stay as sent"
+    );
+}
