@@ -72,9 +72,7 @@ fn inner<'a>(doc: &'a str, element: &str) -> &'a str {
 
 /// Declares the namespaces on the element's own start tag.
 fn standalone(element: &str) -> String {
-    let name_end = element
-        .find([' ', '>', '/'])
-        .expect("name end");
+    let name_end = element.find([' ', '>', '/']).expect("name end");
     format!(
         "<?xml version=\"1.0\" encoding=\"utf-8\"?>\n{}{NS}{}",
         &element[..name_end],

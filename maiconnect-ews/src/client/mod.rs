@@ -2,6 +2,7 @@
 //! ([`EwsClient`]) and the mailbox port on top of it ([`EwsMailboxes`]).
 
 mod mailbox;
+mod port;
 
 use std::time::{Duration, SystemTime};
 
