@@ -11,6 +11,8 @@
 //! `403` and `X-CSRF-Token: Required`.
 
 mod config;
+mod csrf;
+mod paging;
 mod response;
 
 use std::collections::BTreeMap;
@@ -21,6 +23,7 @@ use std::time::SystemTime;
 use url::Url;
 
 pub use config::{Auth, ClientConfig};
+pub use paging::next_link;
 pub use response::{Response, check, failure, retry_after};
 
 use crate::error::ODataError;
@@ -273,62 +276,6 @@ impl ODataClient {
         })
     }
 
-    /// Fetches a CSRF token: HEAD on the service root, GET when HEAD is
-    /// refused. `None` when the server has CSRF protection off.
-    async fn fetch_token(&self, service: ServiceId) -> Result<Option<String>, ODataError> {
-        let s = self.session(service);
-        s.token_fetches.fetch_add(1, Ordering::Relaxed);
-        let fetch = [("X-CSRF-Token".to_owned(), "Fetch".to_owned())];
-        let url = self.url(service, "")?;
-        let context = format!("fetching a CSRF token of {service}");
-        let token = |r: &Response| {
-            r.header("x-csrf-token")
-                .filter(|t| !t.is_empty() && !t.eq_ignore_ascii_case("required"))
-                .map(str::to_owned)
-        };
-        let head = self
-            .raw(Method::Head, url.clone(), &fetch, None, &context)
-            .await?;
-        if head.is_success() {
-            if let Some(t) = token(&head) {
-                return Ok(Some(t));
-            }
-        } else if !matches!(head.status, 405 | 403 | 501) {
-            return Err(failure(
-                &context,
-                head.status,
-                &head.headers,
-                &head.body,
-                SystemTime::now(),
-            ));
-        }
-        tracing::debug!(%service, status = head.status, "HEAD gave no CSRF token, fetching with GET");
-        let get = check(
-            &context,
-            self.raw(Method::Get, url, &fetch, None, &context).await?,
-            SystemTime::now(),
-        )?;
-        Ok(token(&get))
-    }
-
-    async fn token(&self, service: ServiceId) -> Result<Option<String>, ODataError> {
-        let mut slot = self.session(service).csrf.lock().await;
-        if let Some(t) = slot.as_ref() {
-            return Ok(Some(t.clone()));
-        }
-        let t = self.fetch_token(service).await?;
-        slot.clone_from(&t);
-        Ok(t)
-    }
-
-    async fn forget_token(&self, service: ServiceId, used: Option<&str>) {
-        let mut slot = self.session(service).csrf.lock().await;
-        // Another writer may have fetched a fresh token meanwhile: keep it.
-        if slot.as_deref() == used {
-            *slot = None;
-        }
-    }
-
     /// Sends `req` to `service` and returns the response, whatever its
     /// status. Modifying requests carry the CSRF token; a `403` with
     /// `X-CSRF-Token: Required` fetches a new one and sends again, once.
@@ -399,79 +346,6 @@ impl ODataClient {
         check(&req.context(), r, SystemTime::now()).map(Some)
     }
 
-    /// Reads every page of a listing: `page` parses one body into owned
-    /// items and the `__next` link. Next links must stay on the service's
-    /// origin.
-    pub async fn read_pages<T>(
-        &self,
-        service: ServiceId,
-        path: &str,
-        mut page: impl FnMut(&[u8]) -> Result<(Vec<T>, Option<String>), ODataError>,
-    ) -> Result<Vec<T>, ODataError> {
-        let mut url = self.url(service, path)?;
-        let context = format!("GET {path}");
-        let mut out = Vec::new();
-        let mut seen = std::collections::HashSet::new();
-        for _ in 0..self.inner.config.max_pages {
-            let r = self
-                .raw(Method::Get, url.clone(), &[], None, &context)
-                .await?;
-            let r = check(&context, r, SystemTime::now())?;
-            let (items, next) = page(&r.body)?;
-            out.extend(items);
-            let Some(next) = next else { return Ok(out) };
-            let mut next_url = next_link(self.root(service), &url, &next, &context)?;
-            self.add_sap_params(&mut next_url);
-            if !seen.insert(next_url.to_string()) {
-                return Err(ODataError::Invalid(format!(
-                    "{context}: the server sent the next-page link {next} twice; stopping to avoid a loop"
-                )));
-            }
-            url = next_url;
-        }
-        Err(ODataError::Invalid(format!(
-            "{context}: more than {} pages; narrow the filter or raise max_pages",
-            self.inner.config.max_pages
-        )))
-    }
-
-    /// Reads a listing with client-driven paging, `$top=page_size` and
-    /// growing `$skip`, for services that cap their answers without sending
-    /// `__next`; a `__next` link, if one comes, is followed instead.
-    pub async fn read_pages_by_skip<T>(
-        &self,
-        service: ServiceId,
-        path: &str,
-        page_size: u32,
-        mut page: impl FnMut(&[u8]) -> Result<(Vec<T>, Option<String>), ODataError>,
-    ) -> Result<Vec<T>, ODataError> {
-        let mut out = Vec::new();
-        let page_size = page_size.max(1);
-        for n in 0..self.inner.config.max_pages {
-            let skip = u64::from(page_size) * n as u64;
-            let paged =
-                crate::wire::query::with_query(path, &[&format!("$top={page_size}&$skip={skip}")]);
-            let mut got = 0;
-            let mut saw_next = false;
-            let items = self
-                .read_pages(service, &paged, |b| {
-                    let (items, next) = page(b)?;
-                    got += items.len();
-                    saw_next |= next.is_some();
-                    Ok((items, next))
-                })
-                .await?;
-            out.extend(items);
-            if saw_next || got < page_size as usize {
-                return Ok(out);
-            }
-        }
-        Err(ODataError::Invalid(format!(
-            "GET {path}: more than {} pages of {page_size}; narrow the filter",
-            self.inner.config.max_pages
-        )))
-    }
-
     /// Sends a `$batch` and parses the answer.
     pub async fn batch(
         &self,
@@ -518,23 +392,6 @@ impl ODataClient {
             .ok()
             .and_then(|m| m.clone())
     }
-}
-
-/// Resolves a `__next` link and refuses one on another origin.
-pub fn next_link(root: &Url, current: &Url, next: &str, context: &str) -> Result<Url, ODataError> {
-    let url = current.join(next).map_err(|e| {
-        ODataError::Invalid(format!(
-            "{context}: the next-page link {next:?} is not a URL ({e})"
-        ))
-    })?;
-    if url.origin() != root.origin() {
-        return Err(ODataError::CrossOrigin {
-            context: context.to_owned(),
-            next: next.to_owned(),
-            expected: root.origin().ascii_serialization(),
-        });
-    }
-    Ok(url)
 }
 
 #[cfg(test)]
