@@ -286,3 +286,113 @@ async fn a_missing_item_reads_as_none_and_deleting_it_succeeds() {
             .contains("SendMeetingCancellations=\"SendToNone\"")
     );
 }
+
+fn envelope(body: &str) -> String {
+    format!(
+        r#"<s:Envelope xmlns:s="http://schemas.xmlsoap.org/soap/envelope/"><s:Body>{body}</s:Body></s:Envelope>"#
+    )
+}
+
+fn calendar_page(last: bool, items: &[(&str, &str, &str)]) -> String {
+    let items: String = items
+        .iter()
+        .map(|(id, kind, start)| {
+            format!(
+                r#"<t:CalendarItem><t:ItemId Id="{id}" ChangeKey="ck"/><t:Start>{start}</t:Start><t:CalendarItemType>{kind}</t:CalendarItemType></t:CalendarItem>"#
+            )
+        })
+        .collect();
+    envelope(&format!(
+        r#"<m:FindItemResponse xmlns:m="http://schemas.microsoft.com/exchange/services/2006/messages" xmlns:t="http://schemas.microsoft.com/exchange/services/2006/types"><m:ResponseMessages><m:FindItemResponseMessage ResponseClass="Success"><m:ResponseCode>NoError</m:ResponseCode><m:RootFolder TotalItemsInView="3" IncludesLastItemInRange="{last}"><t:Items>{items}</t:Items></m:RootFolder></m:FindItemResponseMessage></m:ResponseMessages></m:FindItemResponse>"#
+    ))
+}
+
+fn get_items(items: &[(&str, &str)]) -> String {
+    let msgs: String = items
+        .iter()
+        .map(|(id, subject)| {
+            format!(
+                r#"<m:GetItemResponseMessage ResponseClass="Success"><m:ResponseCode>NoError</m:ResponseCode><m:Items><t:CalendarItem><t:ItemId Id="{id}" ChangeKey="ck2"/><t:Subject>{subject}</t:Subject><t:Start>2026-12-01T09:00:00Z</t:Start><t:End>2026-12-01T10:00:00Z</t:End></t:CalendarItem></m:Items></m:GetItemResponseMessage>"#
+            )
+        })
+        .collect();
+    envelope(&format!(
+        r#"<m:GetItemResponse xmlns:m="http://schemas.microsoft.com/exchange/services/2006/messages" xmlns:t="http://schemas.microsoft.com/exchange/services/2006/types"><m:ResponseMessages>{msgs}</m:ResponseMessages></m:GetItemResponse>"#
+    ))
+}
+
+#[tokio::test]
+async fn calendar_views_continue_after_a_full_page_and_series_come_as_masters() {
+    let (base, state) = serve().await;
+    {
+        let mut s = state.lock().unwrap();
+        s.answers.push_back((
+            200,
+            None,
+            calendar_page(
+                false,
+                &[
+                    ("single-1", "Single", "2026-12-01T09:00:00Z"),
+                    ("occ-1", "Occurrence", "2026-12-02T09:00:00Z"),
+                ],
+            ),
+        ));
+        s.answers.push_back((
+            200,
+            None,
+            calendar_page(
+                true,
+                &[
+                    ("occ-1", "Occurrence", "2026-12-02T09:00:00Z"),
+                    ("exc-2", "Exception", "2026-12-09T11:00:00Z"),
+                ],
+            ),
+        ));
+        s.answers.push_back((
+            200,
+            None,
+            get_items(&[
+                ("single-1", "Single"),
+                ("master-1", "Series"),
+                ("master-1", "Series"),
+            ]),
+        ));
+    }
+    let config = EwsConfig::new(
+        &format!("{base}/EWS/Exchange.asmx"),
+        Credentials::Bearer("static".into()),
+    );
+    let port = EwsMailboxes::new(EwsClient::new(config).unwrap());
+    let from = chrono::DateTime::parse_from_rfc3339("2026-11-30T00:00:00Z")
+        .unwrap()
+        .to_utc();
+    let items = port
+        .list(
+            &mailbox(),
+            Folder::Calendar,
+            from,
+            from + chrono::Duration::days(30),
+        )
+        .await
+        .unwrap();
+    let ids: Vec<&str> = items.iter().map(|i| i.key.item.as_str()).collect();
+    assert_eq!(ids, ["single-1", "master-1"], "one master for the series");
+    let s = state.lock().unwrap();
+    // The second page starts at the last start of the first.
+    assert!(
+        s.seen[1].1.contains("StartDate=\"2026-12-02T09:00:00Z\""),
+        "{}",
+        s.seen[1].1
+    );
+    // Occurrences and exceptions are read through their master.
+    let get = &s.seen[2].1;
+    assert!(get.contains("<t:ItemId Id=\"single-1\"/>"), "{get}");
+    assert!(
+        get.contains("<t:RecurringMasterItemId OccurrenceId=\"occ-1\"/>"),
+        "{get}"
+    );
+    assert!(
+        get.contains("<t:RecurringMasterItemId OccurrenceId=\"exc-2\"/>"),
+        "{get}"
+    );
+}

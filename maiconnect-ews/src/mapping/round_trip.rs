@@ -188,3 +188,28 @@ fn contacts_round_trip() {
     assert_eq!(back, Record::Contact(c));
     assert_eq!(k, Some(key));
 }
+
+proptest::proptest! {
+    /// Any day, any length, any CLDR zone: all-day items keep their dates
+    /// and timed items their instants and zone.
+    #[test]
+    fn times_round_trip_in_every_cldr_zone(
+        zone in 0usize..crate::timezone::golden_zones().len(),
+        day in 0i64..3650,
+        days in 1u32..5,
+        minute in 0u32..(24 * 60),
+    ) {
+        let zone = Zone::Iana(crate::timezone::golden_zones()[zone].1);
+        let first = NaiveDate::from_ymd_opt(2024, 1, 1).unwrap() + Duration::days(day);
+        let a = Appointment::new("x", When::all_day(first, days));
+        let (back, _) = round_trip(&Record::Appointment(a.clone()), None, zone);
+        let Record::Appointment(b) = back else { panic!("kind") };
+        proptest::prop_assert_eq!(&b.when, &a.when);
+
+        let start = zone.instant(first.and_hms_opt(minute / 60, minute % 60, 0).unwrap());
+        let t = Appointment::new("x", When::timed(start, start + Duration::minutes(45), zone));
+        let (back, _) = round_trip(&Record::Appointment(t.clone()), None, Zone::UTC);
+        let Record::Appointment(b) = back else { panic!("kind") };
+        proptest::prop_assert_eq!(&b.when, &t.when);
+    }
+}

@@ -59,12 +59,11 @@ pub(super) fn categories(w: &mut XmlWriter, cats: &[String]) {
     w.close("t:Categories");
 }
 
-/// A local midnight of `day`, written without an offset: Exchange reads it
-/// in the item's `StartTimeZone`, so an all-day item stays on its date.
-fn local_midnight(day: NaiveDate) -> String {
-    day.and_time(NaiveTime::MIN)
-        .format("%Y-%m-%dT%H:%M:%S")
-        .to_string()
+/// The instant of local midnight of `day` in `zone`, in UTC: an all-day
+/// item starts and ends at midnight of its `StartTimeZone`, and an instant
+/// does not depend on how the server reads times without an offset.
+fn local_midnight(day: NaiveDate, zone: Zone) -> String {
+    format_instant(zone.instant(day.and_time(NaiveTime::MIN)))
 }
 
 /// `Start`, `End`, `IsAllDayEvent` are written by the caller in schema
@@ -75,8 +74,8 @@ pub(super) fn times(when: &When, all_day_zone: Zone) -> (String, String, bool, Z
             (format_instant(*start), format_instant(*end), false, *zone)
         }
         When::AllDay { first_day, end_day } => (
-            local_midnight(*first_day),
-            local_midnight(*end_day),
+            local_midnight(*first_day, all_day_zone),
+            local_midnight(*end_day, all_day_zone),
             true,
             all_day_zone,
         ),
