@@ -341,3 +341,39 @@ fn typed_parsers_read_the_samples() {
         }
     );
 }
+
+#[test]
+fn one_bad_item_fails_alone() {
+    let doc = r#"<s:Envelope xmlns:s="http://schemas.xmlsoap.org/soap/envelope/"><s:Body>
+      <m:GetItemResponse xmlns:m="http://schemas.microsoft.com/exchange/services/2006/messages" xmlns:t="http://schemas.microsoft.com/exchange/services/2006/types"><m:ResponseMessages>
+        <m:GetItemResponseMessage ResponseClass="Success"><m:ResponseCode>NoError</m:ResponseCode><m:Items>
+          <t:Task><t:ItemId Id="AAMk1" ChangeKey="CK1"/><t:Subject>First</t:Subject></t:Task></m:Items></m:GetItemResponseMessage>
+        <m:GetItemResponseMessage ResponseClass="Error"><m:MessageText>The change key passed in the request does not match the current change key for the item.</m:MessageText>
+          <m:ResponseCode>ErrorIrresolvableConflict</m:ResponseCode><m:DescriptiveLinkKey>0</m:DescriptiveLinkKey><m:Items/></m:GetItemResponseMessage>
+        <m:GetItemResponseMessage ResponseClass="Warning"><m:ResponseCode>ErrorBatchProcessingStopped</m:ResponseCode><m:Items>
+          <t:Task><t:ItemId Id="AAMk3" ChangeKey="CK3"/><t:Subject>Third</t:Subject></t:Task></m:Items></m:GetItemResponseMessage>
+      </m:ResponseMessages></m:GetItemResponse></s:Body></s:Envelope>"#;
+    let op = GetItem {
+        shape: ItemShape::id_only(),
+        ids: vec![
+            ItemRef::id("AAMk1"),
+            ItemRef::id("AAMk2"),
+            ItemRef::id("AAMk3"),
+        ],
+    };
+    let r = op.parse_response(doc.as_bytes(), &cx()).unwrap();
+    assert_eq!(r.len(), 3);
+    assert_eq!(r[0].as_ref().unwrap().item.key.item.as_str(), "AAMk1");
+    let e = r[1].as_ref().unwrap_err();
+    assert_eq!(e.kind(), maiconnect_core::ErrorKind::Conflict);
+    assert_eq!(e.retry(), maiconnect_core::Retry::Replan);
+    assert!(e.to_string().contains("AAMk2"), "{e}");
+    assert_eq!(r[2].as_ref().unwrap().item.version.as_str(), "CK3");
+    // Answering fewer messages than asked is an error, not a silent gap.
+    let short = GetItem {
+        shape: ItemShape::id_only(),
+        ids: vec![ItemRef::id("a"); 4],
+    };
+    let e = short.parse_response(doc.as_bytes(), &cx()).unwrap_err();
+    assert!(e.to_string().contains("3 response messages for 4"), "{e}");
+}
