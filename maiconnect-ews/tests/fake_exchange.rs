@@ -184,6 +184,9 @@ async fn impersonation_without_the_right_says_what_to_grant() {
     let handle = fake().await;
     let p = port(basic(&handle));
     let ben: Mailbox = BEN.parse().expect("mailbox");
+    p.check(&anna()).await.expect("Anna's folders are readable");
+    let e = p.check(&ben).await.expect_err("Ben is not granted");
+    assert_eq!(e.kind, ErrorKind::PermissionDenied, "{}", e.message);
     let e = p
         .create(&ben, Folder::Calendar, &weekly_series(), None)
         .await
