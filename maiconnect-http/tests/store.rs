@@ -14,14 +14,23 @@ async fn data_survives_reopening_the_file() {
     let mailbox: maiconnect_core::ids::Mailbox = "anna.berg@example.com".parse().unwrap();
     {
         let s = SqliteStore::open(&path).unwrap();
-        let ev = InboxEvent::Resync { mailbox: mailbox.clone(), kind: None, full: true };
+        let ev = InboxEvent::Resync {
+            mailbox: mailbox.clone(),
+            kind: None,
+            full: true,
+        };
         assert_eq!(s.enqueue(&[ev], now).await.unwrap().len(), 1);
-        assert_eq!(s.schema_version().unwrap(), 1);
+        assert_eq!(s.schema_version().unwrap(), 2);
     }
     let s = SqliteStore::open(&path).unwrap();
     assert_eq!(s.inbox_depth().await.unwrap(), 1);
-    let claimed = s.claim(now, chrono::Duration::seconds(30), 10).await.unwrap();
-    assert!(matches!(&claimed[0].event, maiconnect_core::ports::InboxEvent::Resync { mailbox: m, .. } if *m == mailbox));
+    let claimed = s
+        .claim(now, chrono::Duration::seconds(30), 10)
+        .await
+        .unwrap();
+    assert!(
+        matches!(&claimed[0].event, maiconnect_core::ports::InboxEvent::Resync { mailbox: m, .. } if *m == mailbox)
+    );
 }
 
 #[test]

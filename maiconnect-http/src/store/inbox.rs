@@ -10,9 +10,15 @@ use crate::store::{SqliteStore, corrupt, db, from_millis, millis, to_json};
 /// How long S/4 event ids are remembered for dropping repeated deliveries.
 const DEDUP_DAYS: i64 = 7;
 
-fn insert(tx: &Transaction<'_>, events: &[InboxEvent], now: DateTime<Utc>) -> Result<Vec<InboxId>, PortError> {
+fn insert(
+    tx: &Transaction<'_>,
+    events: &[InboxEvent],
+    now: DateTime<Utc>,
+) -> Result<Vec<InboxId>, PortError> {
     let mut ids = Vec::with_capacity(events.len());
-    let mut dedup = tx.prepare_cached("INSERT OR IGNORE INTO dedup (key, at) VALUES (?1, ?2)").map_err(db)?;
+    let mut dedup = tx
+        .prepare_cached("INSERT OR IGNORE INTO dedup (key, at) VALUES (?1, ?2)")
+        .map_err(db)?;
     let mut add = tx
         .prepare_cached(
             "INSERT INTO inbox (lane, backfill, event, received_at, not_before) VALUES (?1, ?2, ?3, ?4, ?4)",
@@ -24,18 +30,30 @@ fn insert(tx: &Transaction<'_>, events: &[InboxEvent], now: DateTime<Utc>) -> Re
         {
             continue;
         }
-        add.execute(params![e.lane(), e.is_backfill(), to_json(e)?, millis(now)]).map_err(db)?;
+        add.execute(params![e.lane(), e.is_backfill(), to_json(e)?, millis(now)])
+            .map_err(db)?;
         ids.push(InboxId(tx.last_insert_rowid()));
     }
     Ok(ids)
 }
 
-fn entry(row: &rusqlite::Row<'_>) -> rusqlite::Result<(i64, String, i64, u32, i64, Option<String>, bool)> {
-    Ok((row.get(0)?, row.get(1)?, row.get(2)?, row.get(3)?, row.get(4)?, row.get(5)?, row.get(6)?))
+/// id, event, received, attempts, not_before, last_error, dead.
+type Row = (i64, String, i64, u32, i64, Option<String>, bool);
+
+fn entry(row: &rusqlite::Row<'_>) -> rusqlite::Result<Row> {
+    Ok((
+        row.get(0)?,
+        row.get(1)?,
+        row.get(2)?,
+        row.get(3)?,
+        row.get(4)?,
+        row.get(5)?,
+        row.get(6)?,
+    ))
 }
 
 fn to_entry(
-    (id, event, received, attempts, not_before, last_error, dead): (i64, String, i64, u32, i64, Option<String>, bool),
+    (id, event, received, attempts, not_before, last_error, dead): Row,
 ) -> Result<InboxEntry, PortError> {
     Ok(InboxEntry {
         id: InboxId(id),
@@ -51,7 +69,11 @@ fn to_entry(
 const COLUMNS: &str = "id, event, received_at, attempts, not_before, last_error, dead";
 
 impl SqliteStore {
-    pub(crate) fn push_events(&self, events: &[InboxEvent], now: DateTime<Utc>) -> Result<Vec<InboxId>, PortError> {
+    pub(crate) fn push_events(
+        &self,
+        events: &[InboxEvent],
+        now: DateTime<Utc>,
+    ) -> Result<Vec<InboxId>, PortError> {
         let mut conn = self.conn();
         let tx = conn.transaction().map_err(db)?;
         let ids = insert(&tx, events, now)?;
@@ -59,7 +81,12 @@ impl SqliteStore {
         Ok(ids)
     }
 
-    pub(crate) fn claim_events(&self, now: DateTime<Utc>, lease: Duration, limit: usize) -> Result<Vec<InboxEntry>, PortError> {
+    pub(crate) fn claim_events(
+        &self,
+        now: DateTime<Utc>,
+        lease: Duration,
+        limit: usize,
+    ) -> Result<Vec<InboxEntry>, PortError> {
         let mut conn = self.conn();
         let tx = conn.transaction().map_err(db)?;
         let rows = {
@@ -73,14 +100,18 @@ impl SqliteStore {
                      ORDER BY backfill, id LIMIT ?2"
                 ))
                 .map_err(db)?;
-            let rows = stmt.query_map(params![millis(now), limit as i64], entry).map_err(db)?;
+            let rows = stmt
+                .query_map(params![millis(now), limit as i64], entry)
+                .map_err(db)?;
             rows.collect::<Result<Vec<_>, _>>().map_err(db)?
         };
         let until = millis(now + lease);
         let mut out = Vec::with_capacity(rows.len());
         {
             let mut claim = tx
-                .prepare_cached("UPDATE inbox SET claimed_until = ?1, attempts = attempts + 1 WHERE id = ?2")
+                .prepare_cached(
+                    "UPDATE inbox SET claimed_until = ?1, attempts = attempts + 1 WHERE id = ?2",
+                )
                 .map_err(db)?;
             for mut row in rows {
                 claim.execute(params![until, row.0]).map_err(db)?;
@@ -92,15 +123,26 @@ impl SqliteStore {
         Ok(out)
     }
 
-    pub(crate) fn complete_event(&self, id: InboxId, follow_ups: &[InboxEvent], now: DateTime<Utc>) -> Result<(), PortError> {
+    pub(crate) fn complete_event(
+        &self,
+        id: InboxId,
+        follow_ups: &[InboxEvent],
+        now: DateTime<Utc>,
+    ) -> Result<(), PortError> {
         let mut conn = self.conn();
         let tx = conn.transaction().map_err(db)?;
-        tx.execute("DELETE FROM inbox WHERE id = ?1", params![id.0]).map_err(db)?;
+        tx.execute("DELETE FROM inbox WHERE id = ?1", params![id.0])
+            .map_err(db)?;
         insert(&tx, follow_ups, now)?;
         tx.commit().map_err(db)
     }
 
-    pub(crate) fn fail_event(&self, id: InboxId, error: &str, retry_at: Option<DateTime<Utc>>) -> Result<(), PortError> {
+    pub(crate) fn fail_event(
+        &self,
+        id: InboxId,
+        error: &str,
+        retry_at: Option<DateTime<Utc>>,
+    ) -> Result<(), PortError> {
         let conn = self.conn();
         match retry_at {
             Some(t) => conn.execute(
@@ -119,7 +161,9 @@ impl SqliteStore {
     pub(crate) fn get_dead_letters(&self, limit: usize) -> Result<Vec<InboxEntry>, PortError> {
         let conn = self.conn();
         let mut stmt = conn
-            .prepare_cached(&format!("SELECT {COLUMNS} FROM inbox WHERE dead = 1 ORDER BY id LIMIT ?1"))
+            .prepare_cached(&format!(
+                "SELECT {COLUMNS} FROM inbox WHERE dead = 1 ORDER BY id LIMIT ?1"
+            ))
             .map_err(db)?;
         let rows = stmt.query_map(params![limit as i64], entry).map_err(db)?;
         let rows = rows.collect::<Result<Vec<_>, _>>().map_err(db)?;
@@ -138,14 +182,22 @@ impl SqliteStore {
     }
 
     pub(crate) fn depth(&self) -> Result<usize, PortError> {
-        let n: i64 = self.conn().query_row("SELECT COUNT(*) FROM inbox WHERE dead = 0", [], |r| r.get(0)).map_err(db)?;
+        let n: i64 = self
+            .conn()
+            .query_row("SELECT COUNT(*) FROM inbox WHERE dead = 0", [], |r| {
+                r.get(0)
+            })
+            .map_err(db)?;
         Ok(n as usize)
     }
 
     /// Drops remembered S/4 event ids older than a week.
     pub fn prune_dedup(&self, now: DateTime<Utc>) -> Result<usize, PortError> {
         let before = millis(now - Duration::days(DEDUP_DAYS));
-        let n = self.conn().execute("DELETE FROM dedup WHERE at < ?1", params![before]).map_err(db)?;
+        let n = self
+            .conn()
+            .execute("DELETE FROM dedup WHERE at < ?1", params![before])
+            .map_err(db)?;
         Ok(n)
     }
 
@@ -153,9 +205,15 @@ impl SqliteStore {
     pub fn waiting_by_mailbox(&self) -> Result<Vec<(String, usize)>, PortError> {
         let conn = self.conn();
         let mut stmt = conn
-            .prepare_cached("SELECT lane, COUNT(*) FROM inbox WHERE dead = 0 GROUP BY lane ORDER BY lane")
+            .prepare_cached(
+                "SELECT lane, COUNT(*) FROM inbox WHERE dead = 0 GROUP BY lane ORDER BY lane",
+            )
             .map_err(db)?;
-        let rows = stmt.query_map([], |r| Ok((r.get::<_, String>(0)?, r.get::<_, i64>(1)? as usize))).map_err(db)?;
+        let rows = stmt
+            .query_map([], |r| {
+                Ok((r.get::<_, String>(0)?, r.get::<_, i64>(1)? as usize))
+            })
+            .map_err(db)?;
         rows.collect::<Result<Vec<_>, _>>().map_err(db)
     }
 }

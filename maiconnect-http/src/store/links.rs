@@ -22,7 +22,11 @@ fn links_from(rows: Vec<String>) -> Result<Vec<Link>, PortError> {
 }
 
 impl SqliteStore {
-    pub(crate) fn get_link_by_s4(&self, mailbox: &Mailbox, key: &S4Key) -> Result<Option<Link>, PortError> {
+    pub(crate) fn get_link_by_s4(
+        &self,
+        mailbox: &Mailbox,
+        key: &S4Key,
+    ) -> Result<Option<Link>, PortError> {
         let row: Option<String> = self
             .conn()
             .query_row(
@@ -35,7 +39,11 @@ impl SqliteStore {
         row.map(parse_link).transpose()
     }
 
-    pub(crate) fn get_link_by_exchange(&self, mailbox: &Mailbox, key: &ExchangeKey) -> Result<Option<Link>, PortError> {
+    pub(crate) fn get_link_by_exchange(
+        &self,
+        mailbox: &Mailbox,
+        key: &ExchangeKey,
+    ) -> Result<Option<Link>, PortError> {
         let row: Option<String> = self
             .conn()
             .query_row(
@@ -48,24 +56,38 @@ impl SqliteStore {
         row.map(parse_link).transpose()
     }
 
-    fn query_links(&self, sql: &str, args: &[&dyn rusqlite::ToSql]) -> Result<Vec<Link>, PortError> {
+    fn query_links(
+        &self,
+        sql: &str,
+        args: &[&dyn rusqlite::ToSql],
+    ) -> Result<Vec<Link>, PortError> {
         let conn = self.conn();
         let mut stmt = conn.prepare_cached(sql).map_err(db)?;
-        let rows = stmt.query_map(args, |r| r.get::<_, String>(0)).map_err(db)?;
+        let rows = stmt
+            .query_map(args, |r| r.get::<_, String>(0))
+            .map_err(db)?;
         let rows: Vec<String> = rows.collect::<Result<_, _>>().map_err(db)?;
         drop(stmt);
         drop(conn);
         links_from(rows)
     }
 
-    pub(crate) fn get_links_by_item(&self, mailbox: &Mailbox, item: &ItemId) -> Result<Vec<Link>, PortError> {
+    pub(crate) fn get_links_by_item(
+        &self,
+        mailbox: &Mailbox,
+        item: &ItemId,
+    ) -> Result<Vec<Link>, PortError> {
         self.query_links(
             "SELECT data FROM links WHERE mailbox = ?1 AND exchange_item = ?2",
             &[&mailbox.as_str(), &item.as_str()],
         )
     }
 
-    pub(crate) fn get_links(&self, mailbox: &Mailbox, kind: ObjectKind) -> Result<Vec<Link>, PortError> {
+    pub(crate) fn get_links(
+        &self,
+        mailbox: &Mailbox,
+        kind: ObjectKind,
+    ) -> Result<Vec<Link>, PortError> {
         self.query_links(
             "SELECT data FROM links WHERE mailbox = ?1 AND kind = ?2 ORDER BY s4",
             &[&mailbox.as_str(), &kind.to_string()],
@@ -75,7 +97,11 @@ impl SqliteStore {
     pub(crate) fn get_count_links(&self, mailbox: &Mailbox) -> Result<usize, PortError> {
         let n: i64 = self
             .conn()
-            .query_row("SELECT COUNT(*) FROM links WHERE mailbox = ?1", params![mailbox.as_str()], |r| r.get(0))
+            .query_row(
+                "SELECT COUNT(*) FROM links WHERE mailbox = ?1",
+                params![mailbox.as_str()],
+                |r| r.get(0),
+            )
             .map_err(db)?;
         Ok(n as usize)
     }
@@ -111,7 +137,10 @@ impl SqliteStore {
 
     pub(crate) fn delete_link(&self, mailbox: &Mailbox, key: &S4Key) -> Result<(), PortError> {
         self.conn()
-            .execute("DELETE FROM links WHERE mailbox = ?1 AND s4 = ?2", params![mailbox.as_str(), key.to_string()])
+            .execute(
+                "DELETE FROM links WHERE mailbox = ?1 AND s4 = ?2",
+                params![mailbox.as_str(), key.to_string()],
+            )
             .map_err(db)?;
         Ok(())
     }
@@ -128,7 +157,11 @@ impl SqliteStore {
         Ok(())
     }
 
-    pub(crate) fn get_intent(&self, mailbox: &Mailbox, pair: &PairKey) -> Result<Option<Intent>, PortError> {
+    pub(crate) fn get_intent(
+        &self,
+        mailbox: &Mailbox,
+        pair: &PairKey,
+    ) -> Result<Option<Intent>, PortError> {
         let row: Option<String> = self
             .conn()
             .query_row(
@@ -138,25 +171,39 @@ impl SqliteStore {
             )
             .optional()
             .map_err(db)?;
-        row.map(|d| serde_json::from_str(&d).map_err(|e| corrupt("intent", e))).transpose()
+        row.map(|d| serde_json::from_str(&d).map_err(|e| corrupt("intent", e)))
+            .transpose()
     }
 
     pub(crate) fn get_intents(&self, mailbox: &Mailbox) -> Result<Vec<Intent>, PortError> {
         let conn = self.conn();
-        let mut stmt = conn.prepare_cached("SELECT data FROM intents WHERE mailbox = ?1").map_err(db)?;
-        let rows = stmt.query_map(params![mailbox.as_str()], |r| r.get::<_, String>(0)).map_err(db)?;
+        let mut stmt = conn
+            .prepare_cached("SELECT data FROM intents WHERE mailbox = ?1")
+            .map_err(db)?;
+        let rows = stmt
+            .query_map(params![mailbox.as_str()], |r| r.get::<_, String>(0))
+            .map_err(db)?;
         let rows: Vec<String> = rows.collect::<Result<_, _>>().map_err(db)?;
-        rows.iter().map(|d| serde_json::from_str(d).map_err(|e| corrupt("intent", e))).collect()
+        rows.iter()
+            .map(|d| serde_json::from_str(d).map_err(|e| corrupt("intent", e)))
+            .collect()
     }
 
     pub(crate) fn delete_intent(&self, mailbox: &Mailbox, pair: &PairKey) -> Result<(), PortError> {
         self.conn()
-            .execute("DELETE FROM intents WHERE mailbox = ?1 AND pair = ?2", params![mailbox.as_str(), to_json(pair)?])
+            .execute(
+                "DELETE FROM intents WHERE mailbox = ?1 AND pair = ?2",
+                params![mailbox.as_str(), to_json(pair)?],
+            )
             .map_err(db)?;
         Ok(())
     }
 
-    pub(crate) fn get_cursor(&self, mailbox: &Mailbox, folder: Folder) -> Result<Option<ChangeCursor>, PortError> {
+    pub(crate) fn get_cursor(
+        &self,
+        mailbox: &Mailbox,
+        folder: Folder,
+    ) -> Result<Option<ChangeCursor>, PortError> {
         let row: Option<String> = self
             .conn()
             .query_row(
@@ -169,7 +216,12 @@ impl SqliteStore {
         Ok(row.map(ChangeCursor))
     }
 
-    pub(crate) fn put_cursor(&self, mailbox: &Mailbox, folder: Folder, cursor: &ChangeCursor) -> Result<(), PortError> {
+    pub(crate) fn put_cursor(
+        &self,
+        mailbox: &Mailbox,
+        folder: Folder,
+        cursor: &ChangeCursor,
+    ) -> Result<(), PortError> {
         self.conn()
             .execute(
                 "INSERT INTO cursors (mailbox, folder, cursor) VALUES (?1, ?2, ?3)
@@ -185,7 +237,11 @@ impl SqliteStore {
         let mut conn = self.conn();
         let tx = conn.transaction().map_err(db)?;
         for table in ["links", "intents", "cursors", "subscriptions"] {
-            tx.execute(&format!("DELETE FROM {table} WHERE mailbox = ?1"), params![mailbox.as_str()]).map_err(db)?;
+            tx.execute(
+                &format!("DELETE FROM {table} WHERE mailbox = ?1"),
+                params![mailbox.as_str()],
+            )
+            .map_err(db)?;
         }
         tx.commit().map_err(db)
     }

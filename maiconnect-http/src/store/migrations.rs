@@ -69,6 +69,13 @@ const STEPS: &[&str] = &[
     CREATE INDEX journal_mailbox ON journal (mailbox, id);
     CREATE INDEX journal_at ON journal (at);
     ",
+    // 2: settings changed through the admin API.
+    "
+    CREATE TABLE settings (
+        key TEXT PRIMARY KEY,
+        value TEXT NOT NULL
+    );
+    ",
 ];
 
 /// The version this build writes.
@@ -76,18 +83,23 @@ pub const VERSION: i64 = STEPS.len() as i64;
 
 /// Brings the schema to [`VERSION`], one transaction per step.
 pub fn migrate(conn: &Connection) -> Result<(), PortError> {
-    let current: i64 = conn.pragma_query_value(None, "user_version", |r| r.get(0)).map_err(db)?;
+    let current: i64 = conn
+        .pragma_query_value(None, "user_version", |r| r.get(0))
+        .map_err(db)?;
     if current > VERSION {
         return Err(PortError::new(
             ErrorKind::Misconfigured,
-            format!("the state store has schema version {current}, newer than this hub ({VERSION}); run the newer hub or restore a backup"),
+            format!(
+                "the state store has schema version {current}, newer than this hub ({VERSION}); run the newer hub or restore a backup"
+            ),
         ));
     }
     for (i, step) in STEPS.iter().enumerate().skip(current as usize) {
         let version = i as i64 + 1;
         let tx = conn.unchecked_transaction().map_err(db)?;
         tx.execute_batch(step).map_err(db)?;
-        tx.pragma_update(None, "user_version", version).map_err(db)?;
+        tx.pragma_update(None, "user_version", version)
+            .map_err(db)?;
         tx.commit().map_err(db)?;
     }
     Ok(())

@@ -50,12 +50,17 @@ impl SqliteStore {
     }
 
     fn setup(conn: Connection) -> Result<SqliteStore, PortError> {
-        conn.busy_timeout(std::time::Duration::from_secs(10)).map_err(db)?;
-        conn.pragma_update(None, "journal_mode", "WAL").map_err(db)?;
-        conn.pragma_update(None, "synchronous", "FULL").map_err(db)?;
+        conn.busy_timeout(std::time::Duration::from_secs(10))
+            .map_err(db)?;
+        conn.pragma_update(None, "journal_mode", "WAL")
+            .map_err(db)?;
+        conn.pragma_update(None, "synchronous", "FULL")
+            .map_err(db)?;
         conn.pragma_update(None, "foreign_keys", "ON").map_err(db)?;
         migrations::migrate(&conn)?;
-        Ok(SqliteStore { conn: Mutex::new(conn) })
+        Ok(SqliteStore {
+            conn: Mutex::new(conn),
+        })
     }
 
     fn conn(&self) -> MutexGuard<'_, Connection> {
@@ -66,7 +71,9 @@ impl SqliteStore {
 
     /// The schema version after migration.
     pub fn schema_version(&self) -> Result<i64, PortError> {
-        self.conn().pragma_query_value(None, "user_version", |r| r.get(0)).map_err(db)
+        self.conn()
+            .pragma_query_value(None, "user_version", |r| r.get(0))
+            .map_err(db)
     }
 }
 
@@ -77,11 +84,15 @@ pub(crate) fn db(e: rusqlite::Error) -> PortError {
 
 /// A stored JSON value that does not parse (a corrupted row).
 pub(crate) fn corrupt(what: &str, e: serde_json::Error) -> PortError {
-    PortError::new(ErrorKind::Other, format!("state store: a stored {what} does not parse ({e}); the row is corrupted"))
+    PortError::new(
+        ErrorKind::Other,
+        format!("state store: a stored {what} does not parse ({e}); the row is corrupted"),
+    )
 }
 
 pub(crate) fn to_json<T: serde::Serialize>(v: &T) -> Result<String, PortError> {
-    serde_json::to_string(v).map_err(|e| PortError::new(ErrorKind::Other, format!("state store: cannot encode: {e}")))
+    serde_json::to_string(v)
+        .map_err(|e| PortError::new(ErrorKind::Other, format!("state store: cannot encode: {e}")))
 }
 
 pub(crate) fn millis(t: DateTime<Utc>) -> i64 {

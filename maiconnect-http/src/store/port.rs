@@ -7,7 +7,8 @@ use maiconnect_core::ids::{ItemId, Mailbox};
 use maiconnect_core::model::{ExchangeKey, Folder, ObjectKind, S4Key};
 use maiconnect_core::plan::{HeldDelete, Link};
 use maiconnect_core::ports::{
-    ChangeCursor, InboxEntry, InboxEvent, InboxId, Intent, JournalEntry, PairKey, StateStore, SubscriptionRecord,
+    ChangeCursor, InboxEntry, InboxEvent, InboxId, Intent, JournalEntry, PairKey, StateStore,
+    SubscriptionRecord,
 };
 
 use crate::store::SqliteStore;
@@ -17,10 +18,18 @@ impl StateStore for SqliteStore {
     async fn link_by_s4(&self, mailbox: &Mailbox, key: &S4Key) -> Result<Option<Link>, PortError> {
         self.get_link_by_s4(mailbox, key)
     }
-    async fn link_by_exchange(&self, mailbox: &Mailbox, key: &ExchangeKey) -> Result<Option<Link>, PortError> {
+    async fn link_by_exchange(
+        &self,
+        mailbox: &Mailbox,
+        key: &ExchangeKey,
+    ) -> Result<Option<Link>, PortError> {
         self.get_link_by_exchange(mailbox, key)
     }
-    async fn links_by_item(&self, mailbox: &Mailbox, item: &ItemId) -> Result<Vec<Link>, PortError> {
+    async fn links_by_item(
+        &self,
+        mailbox: &Mailbox,
+        item: &ItemId,
+    ) -> Result<Vec<Link>, PortError> {
         self.get_links_by_item(mailbox, item)
     }
     async fn links(&self, mailbox: &Mailbox, kind: ObjectKind) -> Result<Vec<Link>, PortError> {
@@ -47,10 +56,19 @@ impl StateStore for SqliteStore {
     async fn clear_intent(&self, mailbox: &Mailbox, pair: &PairKey) -> Result<(), PortError> {
         self.delete_intent(mailbox, pair)
     }
-    async fn cursor(&self, mailbox: &Mailbox, folder: Folder) -> Result<Option<ChangeCursor>, PortError> {
+    async fn cursor(
+        &self,
+        mailbox: &Mailbox,
+        folder: Folder,
+    ) -> Result<Option<ChangeCursor>, PortError> {
         self.get_cursor(mailbox, folder)
     }
-    async fn save_cursor(&self, mailbox: &Mailbox, folder: Folder, cursor: &ChangeCursor) -> Result<(), PortError> {
+    async fn save_cursor(
+        &self,
+        mailbox: &Mailbox,
+        folder: Folder,
+        cursor: &ChangeCursor,
+    ) -> Result<(), PortError> {
         self.put_cursor(mailbox, folder, cursor)
     }
     async fn subscriptions(&self) -> Result<Vec<SubscriptionRecord>, PortError> {
@@ -65,16 +83,35 @@ impl StateStore for SqliteStore {
     async fn remove_subscription(&self, token: &str) -> Result<(), PortError> {
         self.delete_subscription(token)
     }
-    async fn enqueue(&self, events: &[InboxEvent], now: DateTime<Utc>) -> Result<Vec<InboxId>, PortError> {
+    async fn enqueue(
+        &self,
+        events: &[InboxEvent],
+        now: DateTime<Utc>,
+    ) -> Result<Vec<InboxId>, PortError> {
         self.push_events(events, now)
     }
-    async fn claim(&self, now: DateTime<Utc>, lease: Duration, limit: usize) -> Result<Vec<InboxEntry>, PortError> {
+    async fn claim(
+        &self,
+        now: DateTime<Utc>,
+        lease: Duration,
+        limit: usize,
+    ) -> Result<Vec<InboxEntry>, PortError> {
         self.claim_events(now, lease, limit)
     }
-    async fn complete(&self, id: InboxId, follow_ups: &[InboxEvent], now: DateTime<Utc>) -> Result<(), PortError> {
+    async fn complete(
+        &self,
+        id: InboxId,
+        follow_ups: &[InboxEvent],
+        now: DateTime<Utc>,
+    ) -> Result<(), PortError> {
         self.complete_event(id, follow_ups, now)
     }
-    async fn fail(&self, id: InboxId, error: &str, retry_at: Option<DateTime<Utc>>) -> Result<(), PortError> {
+    async fn fail(
+        &self,
+        id: InboxId,
+        error: &str,
+        retry_at: Option<DateTime<Utc>>,
+    ) -> Result<(), PortError> {
         self.fail_event(id, error, retry_at)
     }
     async fn dead_letters(&self, limit: usize) -> Result<Vec<InboxEntry>, PortError> {
@@ -89,7 +126,10 @@ impl StateStore for SqliteStore {
     async fn hold(&self, held: &HeldDelete, now: DateTime<Utc>) -> Result<i64, PortError> {
         self.put_held(held, now)
     }
-    async fn held<'a>(&self, mailbox: Option<&'a Mailbox>) -> Result<Vec<(i64, HeldDelete)>, PortError> {
+    async fn held<'a>(
+        &self,
+        mailbox: Option<&'a Mailbox>,
+    ) -> Result<Vec<(i64, HeldDelete)>, PortError> {
         self.get_held(mailbox)
     }
     async fn take_held(&self, id: i64) -> Result<Option<HeldDelete>, PortError> {
@@ -98,7 +138,11 @@ impl StateStore for SqliteStore {
     async fn append_journal(&self, entry: &JournalEntry) -> Result<(), PortError> {
         self.put_journal(entry)
     }
-    async fn journal<'a>(&self, mailbox: Option<&'a Mailbox>, limit: usize) -> Result<Vec<JournalEntry>, PortError> {
+    async fn journal<'a>(
+        &self,
+        mailbox: Option<&'a Mailbox>,
+        limit: usize,
+    ) -> Result<Vec<JournalEntry>, PortError> {
         self.get_journal(mailbox, limit)
     }
     async fn prune_journal(&self, before: DateTime<Utc>) -> Result<usize, PortError> {

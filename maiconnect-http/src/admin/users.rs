@@ -1,0 +1,280 @@
+//! Environments and users.
+
+use std::sync::Arc;
+
+use axum::Json;
+use axum::extract::{Path, State};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
+use maiconnect_core::ids::{EnvironmentName, Mailbox, PartnerNo};
+use maiconnect_core::model::Zone;
+use maiconnect_core::policy::{Policy, User};
+use maiconnect_core::ports::{InboxEvent, StateStore};
+use serde::Deserialize;
+use serde_json::json;
+
+use crate::admin::fail;
+use crate::hub::Hub;
+use crate::keeper::health;
+
+/// `GET /admin/environments`.
+pub async fn environments(State(hub): State<Arc<Hub>>) -> Response {
+    let policy = hub.policy();
+    let list: Vec<_> = policy
+        .environments
+        .iter()
+        .map(|e| {
+            json!({
+                "name": e.name,
+                "endpoint": e.endpoint,
+                "auth": e.auth.kind_name(),
+                "max_concurrency": e.max_concurrency,
+                "users": policy.users.iter().filter(|u| u.environment == e.name).count(),
+                "connected": hub.environments.contains_key(&e.name),
+            })
+        })
+        .collect();
+    Json(list).into_response()
+}
+
+/// `GET /admin/users`.
+pub async fn list(State(hub): State<Arc<Hub>>) -> Response {
+    let policy = hub.policy();
+    let list: Vec<_> = policy
+        .users
+        .iter()
+        .map(|u| {
+            let s = hub.user_status(&u.mailbox);
+            json!({
+                "employee": u.employee,
+                "mailbox": u.mailbox,
+                "environment": u.environment,
+                "enabled": u.enabled,
+                "last_sync": s.last_sync,
+                "last_error": s.last_error,
+            })
+        })
+        .collect();
+    Json(list).into_response()
+}
+
+/// A user to add.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct NewUser {
+    employee: PartnerNo,
+    mailbox: Mailbox,
+    environment: EnvironmentName,
+    #[serde(default = "yes")]
+    enabled: bool,
+    #[serde(default)]
+    time_zone: Option<Zone>,
+}
+
+fn yes() -> bool {
+    true
+}
+
+fn apply(hub: &Hub, policy: Policy) -> Response {
+    if let Err(e) = policy.validate() {
+        return fail(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            e.to_string(),
+            "correct the request; nothing was changed",
+        );
+    }
+    match hub.set_policy(policy) {
+        Ok(()) => {
+            hub.keeper.notify_one();
+            StatusCode::NO_CONTENT.into_response()
+        }
+        Err(e) => fail(
+            StatusCode::INTERNAL_SERVER_ERROR,
+            e.to_string(),
+            "check the state store",
+        ),
+    }
+}
+
+/// `POST /admin/users`.
+pub async fn add(State(hub): State<Arc<Hub>>, body: axum::body::Bytes) -> Response {
+    let new: NewUser = match serde_json::from_slice(&body) {
+        Ok(u) => u,
+        Err(e) => {
+            return fail(
+                StatusCode::BAD_REQUEST,
+                format!("not a user: {e}"),
+                "send {\"employee\":\"0000004711\",\"mailbox\":\"anna@example.com\",\"environment\":\"de\"}",
+            );
+        }
+    };
+    let mut policy = (*hub.policy()).clone();
+    if policy.user(&new.mailbox).is_some() {
+        return fail(
+            StatusCode::CONFLICT,
+            format!("{} is configured already", new.mailbox),
+            "enable or disable the user instead",
+        );
+    }
+    policy.users.push(User {
+        employee: new.employee,
+        mailbox: new.mailbox,
+        environment: new.environment,
+        enabled: new.enabled,
+        time_zone: new.time_zone,
+    });
+    match apply(&hub, policy) {
+        r if r.status() == StatusCode::NO_CONTENT => StatusCode::CREATED.into_response(),
+        r => r,
+    }
+}
+
+fn parse_mailbox(m: &str) -> Result<Mailbox, Box<Response>> {
+    m.parse().map_err(|e: maiconnect_core::ids::InvalidId| {
+        Box::new(fail(
+            StatusCode::BAD_REQUEST,
+            e.to_string(),
+            "use the mailbox's SMTP address",
+        ))
+    })
+}
+
+fn with_user(hub: &Hub, mailbox: &str, change: impl FnOnce(&mut Policy, usize)) -> Response {
+    let mailbox = match parse_mailbox(mailbox) {
+        Ok(m) => m,
+        Err(r) => return *r,
+    };
+    let mut policy = (*hub.policy()).clone();
+    let Some(i) = policy.users.iter().position(|u| u.mailbox == mailbox) else {
+        return fail(
+            StatusCode::NOT_FOUND,
+            format!("{mailbox} is not a configured user"),
+            "GET /admin/users lists them",
+        );
+    };
+    change(&mut policy, i);
+    apply(hub, policy)
+}
+
+/// `DELETE /admin/users/{mailbox}`.
+pub async fn remove(State(hub): State<Arc<Hub>>, Path(mailbox): Path<String>) -> Response {
+    with_user(&hub, &mailbox, |p, i| {
+        p.users.remove(i);
+    })
+}
+
+/// `POST /admin/users/{mailbox}/enable`.
+pub async fn enable(State(hub): State<Arc<Hub>>, Path(mailbox): Path<String>) -> Response {
+    with_user(&hub, &mailbox, |p, i| p.users[i].enabled = true)
+}
+
+/// `POST /admin/users/{mailbox}/disable`.
+pub async fn disable(State(hub): State<Arc<Hub>>, Path(mailbox): Path<String>) -> Response {
+    with_user(&hub, &mailbox, |p, i| p.users[i].enabled = false)
+}
+
+/// `GET /admin/users/{mailbox}/status`.
+pub async fn status(State(hub): State<Arc<Hub>>, Path(mailbox): Path<String>) -> Response {
+    let mailbox = match parse_mailbox(&mailbox) {
+        Ok(m) => m,
+        Err(r) => return *r,
+    };
+    let policy = hub.policy();
+    let Some(user) = policy.user(&mailbox) else {
+        return fail(
+            StatusCode::NOT_FOUND,
+            format!("{mailbox} is not a configured user"),
+            "GET /admin/users lists them",
+        );
+    };
+    let now = chrono::Utc::now();
+    let subs: Vec<_> = match hub.store.subscriptions().await {
+        Ok(s) => s
+            .into_iter()
+            .filter(|s| s.mailbox == mailbox)
+            .map(|s| {
+                json!({
+                    "folders": s.folders,
+                    "health": health(&hub, &s, now),
+                    "last_seen": s.last_seen,
+                    "failures": s.failures,
+                    "last_error": s.last_error,
+                })
+            })
+            .collect(),
+        Err(e) => {
+            return fail(
+                StatusCode::SERVICE_UNAVAILABLE,
+                e.message,
+                "check the state store",
+            );
+        }
+    };
+    let counts: serde_json::Map<String, serde_json::Value> = hub
+        .store
+        .link_counts(&mailbox)
+        .unwrap_or_default()
+        .into_iter()
+        .map(|(k, n)| (k, json!(n)))
+        .collect();
+    let held = hub
+        .store
+        .held(Some(&mailbox))
+        .await
+        .map(|h| h.len())
+        .unwrap_or(0);
+    let waiting = hub
+        .store
+        .waiting_by_mailbox()
+        .unwrap_or_default()
+        .into_iter()
+        .find(|(lane, _)| lane == &format!("mailbox:{mailbox}"))
+        .map_or(0, |(_, n)| n);
+    let s = hub.user_status(&mailbox);
+    Json(json!({
+        "mailbox": mailbox,
+        "employee": user.employee,
+        "environment": user.environment,
+        "enabled": user.enabled,
+        "last_sync": s.last_sync,
+        "last_error": s.last_error,
+        "last_error_at": s.last_error_at,
+        "writes_since_start": s.writes,
+        "linked": counts,
+        "subscriptions": subs,
+        "held_deletes": held,
+        "waiting": waiting,
+    }))
+    .into_response()
+}
+
+/// `POST /admin/users/{mailbox}/resync`.
+pub async fn resync(State(hub): State<Arc<Hub>>, Path(mailbox): Path<String>) -> Response {
+    let mailbox = match parse_mailbox(&mailbox) {
+        Ok(m) => m,
+        Err(r) => return *r,
+    };
+    if hub.policy().user(&mailbox).is_none() {
+        return fail(
+            StatusCode::NOT_FOUND,
+            format!("{mailbox} is not a configured user"),
+            "GET /admin/users lists them",
+        );
+    }
+    let ev = InboxEvent::Resync {
+        mailbox,
+        kind: None,
+        full: true,
+    };
+    match hub.store.enqueue(&[ev], chrono::Utc::now()).await {
+        Ok(_) => {
+            hub.wake.notify_one();
+            (StatusCode::ACCEPTED, Json(json!({ "queued": true }))).into_response()
+        }
+        Err(e) => fail(
+            StatusCode::SERVICE_UNAVAILABLE,
+            e.message,
+            "check the state store",
+        ),
+    }
+}

@@ -1,0 +1,287 @@
+//! The hub's configuration file: the hub itself (`[hub]`), the S/4HANA
+//! connection (`[s4]`) and the policy (every other section, see
+//! [`maiconnect_core::policy`]).
+//!
+//! ```toml
+//! [hub]
+//! listen = "0.0.0.0:7300"
+//! public_url = "https://maiconnect.example.com"   # how Exchange reaches the hub
+//! state = "/var/lib/maiconnect/state.sqlite"
+//! admin = { user = "admin", password = { env = "MAICONNECT_ADMIN_PASSWORD" } }
+//! events = { user = "s4-events", password = { env = "MAICONNECT_EVENTS_PASSWORD" } }
+//!
+//! [s4]
+//! url = "https://s4.example.com:44300"
+//! user = "MAICONNECT"
+//! password = { env = "MAICONNECT_S4_PASSWORD" }
+//! client = "100"
+//! ```
+
+use std::collections::BTreeMap;
+use std::path::PathBuf;
+
+use maiconnect_core::policy::{Policy, SecretRef};
+use serde::{Deserialize, Serialize};
+
+use crate::error::HubError;
+
+/// A user name and where its password is.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Login {
+    /// User name.
+    pub user: String,
+    /// Password.
+    pub password: SecretRef,
+}
+
+/// `[hub]`: the service itself.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct HubSection {
+    /// Address and port to listen on.
+    pub listen: String,
+    /// The URL under which Exchange and S/4HANA reach the hub (callback URLs
+    /// are built from it); default `http://<listen>`.
+    pub public_url: Option<String>,
+    /// The SQLite state file.
+    pub state: PathBuf,
+    /// Events processed at once (all mailboxes together).
+    pub workers: u32,
+    /// Attempts before an event becomes a dead letter.
+    pub max_attempts: u32,
+    /// Status event frequency asked of Exchange, in minutes.
+    pub status_frequency_minutes: u32,
+    /// How often the subscription keeper looks, in seconds.
+    pub keeper_interval_seconds: u64,
+    /// How long audit journal entries are kept, in days.
+    pub journal_retention_days: u32,
+    /// Largest accepted request body, in bytes.
+    pub max_body_bytes: usize,
+    /// Log as JSON lines instead of text.
+    pub log_json: bool,
+    /// Credentials of the admin API.
+    pub admin: Option<Login>,
+    /// Credentials S/4HANA's SM59 destination uses for the event URL.
+    pub events: Option<Login>,
+    /// The length of a "minute" in milliseconds (testing only: subscriptions'
+    /// status frequency is counted in minutes).
+    pub minute_ms: u64,
+}
+
+impl Default for HubSection {
+    fn default() -> Self {
+        HubSection {
+            listen: "127.0.0.1:7300".into(),
+            public_url: None,
+            state: PathBuf::from("maiconnect.sqlite"),
+            workers: 16,
+            max_attempts: 10,
+            status_frequency_minutes: 5,
+            keeper_interval_seconds: 30,
+            journal_retention_days: 90,
+            max_body_bytes: 4 * 1024 * 1024,
+            log_json: false,
+            admin: None,
+            events: None,
+            minute_ms: 60_000,
+        }
+    }
+}
+
+impl HubSection {
+    /// The public base URL without a trailing slash.
+    pub fn public_url(&self) -> String {
+        match &self.public_url {
+            Some(u) => u.trim_end_matches('/').to_owned(),
+            None => format!("http://{}", self.listen),
+        }
+    }
+}
+
+/// `[s4]`: the S/4HANA system.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct S4Section {
+    /// Scheme, host and port of SAP Gateway.
+    pub url: String,
+    /// The communication user.
+    pub user: String,
+    /// Its password.
+    pub password: SecretRef,
+    /// `sap-client`.
+    #[serde(default)]
+    pub client: Option<String>,
+    /// `sap-language`.
+    #[serde(default)]
+    pub language: Option<String>,
+    /// Service root paths by service name, overriding `/sap/opu/odata/NAG/<SERVICE>/`.
+    #[serde(default)]
+    pub services: BTreeMap<String, String>,
+    /// Time limit of one request, in seconds.
+    #[serde(default = "default_timeout")]
+    pub timeout_seconds: u64,
+}
+
+fn default_timeout() -> u64 {
+    60
+}
+
+/// The whole configuration file.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct HubConfig {
+    /// The hub.
+    #[serde(default)]
+    pub hub: HubSection,
+    /// S/4HANA.
+    pub s4: S4Section,
+    /// Everything else: what is synchronised and how.
+    #[serde(flatten)]
+    pub policy: Policy,
+}
+
+impl HubConfig {
+    /// Reads and checks a configuration file's text.
+    pub fn from_toml(text: &str) -> Result<HubConfig, HubError> {
+        let config: HubConfig = toml::from_str(text).map_err(|e| {
+            let place = match e.span() {
+                Some(span) => {
+                    let line = text.get(..span.start).unwrap_or(text).matches('\n').count() + 1;
+                    format!(" (line {line})")
+                }
+                None => String::new(),
+            };
+            HubError::Config(format!("{}{place}", e.message().trim()))
+        })?;
+        config.validate()?;
+        Ok(config)
+    }
+
+    /// Checks the hub and S/4 sections, then the policy.
+    pub fn validate(&self) -> Result<(), HubError> {
+        let mut problems = Vec::new();
+        if self.hub.listen.parse::<std::net::SocketAddr>().is_err() {
+            problems.push(format!(
+                "hub.listen: {:?} is not an address such as 0.0.0.0:7300",
+                self.hub.listen
+            ));
+        }
+        if let Some(u) = &self.hub.public_url
+            && !(u.starts_with("http://") || u.starts_with("https://"))
+        {
+            problems.push(format!(
+                "hub.public_url: {u:?} must start with http:// or https://"
+            ));
+        }
+        if self.hub.workers == 0 || self.hub.workers > 1024 {
+            problems.push("hub.workers: must be 1..=1024".into());
+        }
+        if self.hub.max_attempts == 0 {
+            problems.push("hub.max_attempts: must be at least 1".into());
+        }
+        if !(1..=1440).contains(&self.hub.status_frequency_minutes) {
+            problems.push(
+                "hub.status_frequency_minutes: must be 1..=1440 (EWS allows up to a day)".into(),
+            );
+        }
+        if self.hub.admin.is_none() {
+            problems.push("hub.admin: missing; the admin API needs its own credentials, e.g. admin = { user = \"admin\", password = { env = \"MAICONNECT_ADMIN_PASSWORD\" } }".into());
+        }
+        if self.hub.events.is_none() {
+            problems.push("hub.events: missing; give the user and password that S/4HANA's SM59 destination sends".into());
+        }
+        if !(self.s4.url.starts_with("http://") || self.s4.url.starts_with("https://")) {
+            problems.push(format!(
+                "s4.url: {:?} must start with http:// or https://",
+                self.s4.url
+            ));
+        }
+        if self.s4.user.trim().is_empty() {
+            problems.push("s4.user: is empty; give the communication user".into());
+        }
+        if let Err(e) = self.policy.validate() {
+            problems.extend(e.problems.iter().map(ToString::to_string));
+        }
+        if problems.is_empty() {
+            Ok(())
+        } else {
+            Err(HubError::Config(format!(
+                "{} problem(s):\n  - {}",
+                problems.len(),
+                problems.join("\n  - ")
+            )))
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const MINIMAL: &str = r#"
+        [hub]
+        admin = { user = "admin", password = { env = "ADMIN_PW" } }
+        events = { user = "s4", password = { env = "EVENTS_PW" } }
+
+        [s4]
+        url = "https://s4.example.com"
+        user = "MAICONNECT"
+        password = { env = "S4_PW" }
+
+        [[appointments.transaction_types]]
+        transaction_type = "ZMAI"
+        text_type = "A002"
+
+        [[environments]]
+        name = "de"
+        endpoint = "https://mail.example.de/EWS/Exchange.asmx"
+        auth = { kind = "impersonation", user = "svc@example.de", password = { env = "DE_PW" } }
+
+        [[users]]
+        employee = "4711"
+        mailbox = "anna.berg@example.de"
+        environment = "de"
+    "#;
+
+    #[test]
+    fn a_minimal_file_reads_with_defaults() {
+        let c = HubConfig::from_toml(MINIMAL).unwrap();
+        assert_eq!(c.hub.listen, "127.0.0.1:7300");
+        assert_eq!(c.hub.public_url(), "http://127.0.0.1:7300");
+        assert_eq!(c.policy.users.len(), 1);
+        assert_eq!(
+            c.policy.appointments.transaction_types[0]
+                .text_type
+                .as_str(),
+            "A002"
+        );
+    }
+
+    #[test]
+    fn unknown_keys_anywhere_are_refused() {
+        let e = HubConfig::from_toml(&MINIMAL.replace("[hub]", "[hub]\nlisten_on = \"x\""))
+            .unwrap_err();
+        assert!(e.to_string().contains("listen_on"), "{e}");
+        let e = HubConfig::from_toml(&format!("{MINIMAL}\n[window]\ndays_fwd = 3\n")).unwrap_err();
+        assert!(e.to_string().contains("days_fwd"), "{e}");
+    }
+
+    #[test]
+    fn problems_in_every_section_are_reported_together() {
+        let text = MINIMAL
+            .replace(
+                "url = \"https://s4.example.com\"",
+                "url = \"s4.example.com\"",
+            )
+            .replace("environment = \"de\"", "environment = \"fr\"")
+            .replace(
+                "admin = { user = \"admin\", password = { env = \"ADMIN_PW\" } }",
+                "",
+            );
+        let e = HubConfig::from_toml(&text).unwrap_err().to_string();
+        assert!(
+            e.contains("s4.url") && e.contains("users[0].environment") && e.contains("hub.admin"),
+            "{e}"
+        );
+    }
+}
