@@ -3,12 +3,11 @@
 //! Exchange Online with OAuth and a generated certificate) and a few users
 //! and activities seeded.
 
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::process::ExitCode;
 
 use clap::Args;
-use maiconnect_fakes::exchange::{FakeExchange, FakeExchangeConfig, demo as exchange_demo};
-use maiconnect_fakes::s4::{FakeS4, FakeS4Config, HubDestination, demo as s4_demo};
+use maiconnect_fakes::world::{ADMIN, World, WorldOptions};
 use maiconnect_http::{Hub, HubConfig, RunningHub};
 
 /// Where the demo listens and keeps its files.
@@ -39,20 +38,6 @@ impl Default for DemoArgs {
     }
 }
 
-const ADMIN: (&str, &str) = ("admin", "demo-admin");
-const EVENTS: (&str, &str) = ("s4-events", "demo-events");
-
-fn write_secret(dir: &Path, name: &str, value: &str) -> Result<(), String> {
-    let path = dir.join(name);
-    std::fs::write(&path, value).map_err(|e| format!("cannot write {}: {e}", path.display()))?;
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::PermissionsExt;
-        let _ = std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o600));
-    }
-    Ok(())
-}
-
 /// Runs the demo until Ctrl-C.
 pub async fn run(args: DemoArgs) -> ExitCode {
     match start(args).await {
@@ -78,196 +63,31 @@ struct Parts {
 }
 
 async fn start(args: DemoArgs) -> Result<Parts, String> {
-    std::fs::create_dir_all(&args.data)
-        .map_err(|e| format!("cannot create {}: {e}", args.data.display()))?;
-    let data = std::fs::canonicalize(&args.data).map_err(|e| e.to_string())?;
-    let secrets = data.join("secrets");
-    std::fs::create_dir_all(&secrets).map_err(|e| e.to_string())?;
     let public = format!("http://{}", args.listen);
-
-    let exchange_state = data.join("fake-exchange.json");
-    let first_start = !exchange_state.exists();
-    let exchange = FakeExchange::start(FakeExchangeConfig {
-        port: args.exchange_port,
-        state_file: Some(exchange_state),
-        ..FakeExchangeConfig::default()
-    })
-    .await
-    .map_err(|e| format!("fake Exchange on port {}: {e}", args.exchange_port))?;
-    let opts = exchange_demo::DemoOptions {
-        sample_items: first_start,
-        ..Default::default()
+    let opts = WorldOptions {
+        s4_port: args.s4_port,
+        exchange_port: args.exchange_port,
+        data: args.data.clone(),
+        persist: true,
+        ..WorldOptions::default()
     };
-    let world = exchange_demo::seed(&exchange, &opts).map_err(|e| e.to_string())?;
-
-    let s4_config = FakeS4Config::default();
-    let s4_user = s4_config
-        .users
-        .first()
-        .cloned()
-        .ok_or("the fake S/4HANA has no user")?;
-    let s4 = FakeS4::start(FakeS4Config {
-        port: args.s4_port,
-        state_file: Some(data.join("fake-s4.json")),
-        hub: Some(HubDestination {
-            url: format!("{public}/s4/events"),
-            user: Some(EVENTS.0.into()),
-            password: Some(EVENTS.1.into()),
-        }),
-        ..s4_config
-    })
-    .await
-    .map_err(|e| format!("fake S/4HANA on port {}: {e}", args.s4_port))?;
-    s4_demo::seed(&s4, chrono::Utc::now()).map_err(|e| e.to_string())?;
-
+    let world = World::start(&opts, Some(&public)).await?;
     // The demo writes its configuration like an administrator would: a
     // TOML file with the secrets in files next to it.
-    let cert = secrets.join("app-certificate.pem");
-    std::fs::write(&cert, &world.certificate_pem).map_err(|e| e.to_string())?;
-    let text = config_toml(&Wiring {
-        listen: &args.listen,
-        public: &public,
-        data: &data,
-        secrets: &secrets,
-        s4_url: &s4.base_url(),
-        s4_user: &s4_user.name,
-        ews_url: &exchange.ews_url(),
-        authority: &exchange.base_url(),
-        service_user: &opts.service_user,
-        tenant: &world.tenant,
-        client_id: &world.client_id,
-        certificate: &cert,
-    });
-    write_secret(&secrets, "admin", ADMIN.1)?;
-    write_secret(&secrets, "events", EVENTS.1)?;
-    write_secret(&secrets, "s4", &s4_user.password)?;
-    write_secret(&secrets, "exchange-service-user", &opts.service_password)?;
-    write_secret(&secrets, "app-private-key.pem", &world.private_key_pem)?;
-    let path = data.join("maiconnect.toml");
+    let text = world.config_toml(&args.listen, &public)?;
+    let path = world.data.join("maiconnect.toml");
     std::fs::write(&path, &text).map_err(|e| format!("cannot write {}: {e}", path.display()))?;
     let config = HubConfig::from_toml(&text).map_err(|e| e.to_string())?;
-    config.validate().map_err(|e| e.to_string())?;
     let hub = Hub::from_config(&config).map_err(|e| e.to_string())?;
     let running = RunningHub::bind(hub, &args.listen)
         .await
         .map_err(|e| e.to_string())?;
-    print_welcome(&args, &public, &s4, &exchange);
+    print_welcome(&args, &public, &world.s4, &world.exchange);
     Ok(Parts {
         hub: running,
-        s4,
-        exchange,
+        s4: world.s4,
+        exchange: world.exchange,
     })
-}
-
-/// What the demo's configuration points at.
-struct Wiring<'a> {
-    listen: &'a str,
-    public: &'a str,
-    data: &'a Path,
-    secrets: &'a Path,
-    s4_url: &'a str,
-    s4_user: &'a str,
-    ews_url: &'a str,
-    authority: &'a str,
-    service_user: &'a str,
-    tenant: &'a str,
-    client_id: &'a str,
-    certificate: &'a Path,
-}
-
-fn config_toml(w: &Wiring<'_>) -> String {
-    let secret = |name: &str| {
-        format!(
-            "{{ file = {:?} }}",
-            w.secrets.join(name).display().to_string()
-        )
-    };
-    format!(
-        r#"# maiconnect demo configuration (written by `hub demo`).
-default_time_zone = "Europe/Berlin"
-
-[hub]
-listen = "{listen}"
-public_url = "{public}"
-state = {state:?}
-keeper_interval_seconds = 5
-admin = {{ user = "{admin}", password = {admin_pw} }}
-events = {{ user = "{events}", password = {events_pw} }}
-
-[s4]
-url = "{s4_url}"
-user = "{s4_user}"
-password = {s4_pw}
-client = "100"
-language = "EN"
-
-[[appointments.transaction_types]]
-transaction_type = "ZMAI"
-text_type = "A002"
-
-[appointments.outlook_to_s4]
-enabled = true
-filter = "all"
-default_transaction_type = "ZMAI"
-
-[appointments.attachments]
-enabled = true
-
-[[tasks.transaction_types]]
-transaction_type = "ZTSK"
-text_type = "A002"
-
-[tasks.outlook_to_s4]
-enabled = true
-default_transaction_type = "ZTSK"
-
-[contacts]
-enabled = true
-
-[[environments]]
-name = "onprem"
-endpoint = "{ews_url}"
-auth = {{ kind = "impersonation", user = "{service_user}", password = {service_pw} }}
-
-[[environments]]
-name = "online"
-endpoint = "{ews_url}"
-auth = {{ kind = "oauth", tenant = "{tenant}", client_id = "{client_id}", authority = "{authority}", credential = {{ kind = "certificate", certificate_file = {cert:?}, private_key = {key} }} }}
-
-[[users]]
-employee = "4711"
-mailbox = "anna.berg@example.com"
-environment = "onprem"
-
-[[users]]
-employee = "4712"
-mailbox = "ben.kraus@example.com"
-environment = "onprem"
-
-[[users]]
-employee = "4713"
-mailbox = "clara.vogel@example.onmicrosoft.com"
-environment = "online"
-"#,
-        listen = w.listen,
-        public = w.public,
-        state = w.data.join("hub.sqlite").display().to_string(),
-        admin = ADMIN.0,
-        admin_pw = secret("admin"),
-        events = EVENTS.0,
-        events_pw = secret("events"),
-        s4_url = w.s4_url,
-        s4_user = w.s4_user,
-        s4_pw = secret("s4"),
-        ews_url = w.ews_url,
-        service_user = w.service_user,
-        service_pw = secret("exchange-service-user"),
-        tenant = w.tenant,
-        client_id = w.client_id,
-        authority = w.authority,
-        cert = w.certificate.display().to_string(),
-        key = secret("app-private-key.pem"),
-    )
 }
 
 fn print_welcome(

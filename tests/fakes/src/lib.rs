@@ -6,3 +6,4 @@
 
 pub mod exchange;
 pub mod s4;
+pub mod world;

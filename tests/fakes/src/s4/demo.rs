@@ -136,17 +136,14 @@ fn at(day: NaiveDate, hour: u32, minute: u32) -> String {
         .to_rfc3339()
 }
 
-/// Seeds the demo world relative to `now` (activities in the coming days).
-pub fn seed(handle: &FakeS4Handle, now: DateTime<Utc>) -> Result<DemoSummary, FakeS4Error> {
-    let mut summary = DemoSummary {
-        partners: 0,
-        relationships: 0,
-        appointments: Vec::new(),
-        tasks: Vec::new(),
-    };
-    for p in partners() {
+/// Seeds the demo world's partners and relationships (idempotent); returns
+/// how many partners and new relationships were written.
+pub fn seed_partners(handle: &FakeS4Handle) -> Result<(usize, usize), FakeS4Error> {
+    let mut partners = 0;
+    let mut relationships = 0;
+    for p in self::partners() {
         handle.upsert_partner(p)?;
-        summary.partners += 1;
+        partners += 1;
     }
     let existing = handle.snapshot().relationships;
     let valid_from = NaiveDate::from_ymd_opt(2020, 1, 1);
@@ -172,8 +169,20 @@ pub fn seed(handle: &FakeS4Handle, now: DateTime<Utc>) -> Result<DemoSummary, Fa
             valid_from,
             valid_to: None,
         })?;
-        summary.relationships += 1;
+        relationships += 1;
     }
+    Ok((partners, relationships))
+}
+
+/// Seeds the demo world relative to `now` (activities in the coming days).
+pub fn seed(handle: &FakeS4Handle, now: DateTime<Utc>) -> Result<DemoSummary, FakeS4Error> {
+    let (partners, relationships) = seed_partners(handle)?;
+    let mut summary = DemoSummary {
+        partners,
+        relationships,
+        appointments: Vec::new(),
+        tasks: Vec::new(),
+    };
     let day = |n: i64| (now + Duration::days(n)).date_naive();
     let appointments = [
         (
