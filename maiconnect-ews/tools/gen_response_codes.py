@@ -3,6 +3,10 @@
 the EWS schema (messages.xsd in ../shared/reference/ews/schema).
 
     python3 tools/gen_response_codes.py ../../shared/reference/ews/schema/messages.xsd > src/response_code/codes.rs
+    rustfmt --edition 2024 src/response_code/codes.rs
+
+The test `response_code::tests::the_enum_matches_the_schema` checks the
+result against the schema.
 """
 import re
 import sys
