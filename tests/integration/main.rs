@@ -1,0 +1,6 @@
+//! Integration tests: the hub in-process against the fake S/4HANA and the
+//! fake Exchange, over HTTP, as in production. One binary, a module per
+//! area.
+
+mod harness;
+mod smoke;
