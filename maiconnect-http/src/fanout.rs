@@ -62,7 +62,8 @@ async fn activity(
         }
     }
     // The employees taking part now (a delete has nobody left to ask).
-    if let Some(item) = hub.crm.get(&key).await? {
+    let snapshot = hub.crm.get(&key).await?;
+    if let Some(item) = &snapshot {
         let partners: Vec<PartnerNo> = match &item.record {
             Record::Appointment(a) => a
                 .owner
@@ -79,11 +80,15 @@ async fn activity(
             }
         }
     }
+    // Each mailbox's step uses the object as read here instead of reading
+    // it again; only a retry reads afresh.
+    let snapshot = snapshot.map(Box::new);
     Ok(mailboxes
         .into_iter()
         .map(|mailbox| InboxEvent::S4Object {
             mailbox,
             key: key.clone(),
+            snapshot: snapshot.clone(),
         })
         .collect())
 }
@@ -121,6 +126,7 @@ async fn partner(
                 out.push(InboxEvent::S4Object {
                     mailbox: m.clone(),
                     key: key.clone(),
+                    snapshot: None,
                 });
             }
         }

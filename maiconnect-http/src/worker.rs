@@ -12,7 +12,7 @@ use chrono::{DateTime, Utc};
 use maiconnect_core::ids::{ItemId, Mailbox};
 use maiconnect_core::model::{Folder, ObjectKind, S4Key};
 use maiconnect_core::ports::{InboxEntry, InboxEvent, StateStore};
-use maiconnect_core::sync::Outcome;
+use maiconnect_core::sync::{Hints, Outcome};
 use maiconnect_core::{PortError, Retry};
 use tokio::sync::{Semaphore, watch};
 
@@ -89,7 +89,9 @@ pub async fn run(hub: Arc<Hub>, mut stop: watch::Receiver<bool>) {
 /// Processes one entry and records the result.
 pub async fn process(hub: &Hub, entry: InboxEntry) {
     let now = Utc::now();
-    let done = work(hub, &entry.event, now).await;
+    // The first attempt trusts what the event says and the recorded links
+    // (one read per change); a retry reads everything afresh.
+    let done = work(hub, &entry.event, entry.attempts <= 1, now).await;
     let result = match done {
         Done::Ok(follow_ups) => hub.store.complete(entry.id, &follow_ups, now).await,
         Done::Retry(error, hint) if entry.attempts < hub.settings.max_attempts => {
@@ -133,21 +135,38 @@ fn classify(e: &PortError) -> Done {
     }
 }
 
-async fn work(hub: &Hub, event: &InboxEvent, now: DateTime<Utc>) -> Done {
+async fn work(hub: &Hub, event: &InboxEvent, first: bool, now: DateTime<Utc>) -> Done {
     match event {
         InboxEvent::S4 { event } => match fan_out(hub, event).await {
             Ok(follow_ups) => Done::Ok(follow_ups),
             Err(e) => classify(&e),
         },
-        InboxEvent::S4Object { mailbox, key } => in_mailbox(hub, mailbox, now, Job::S4(key)).await,
+        InboxEvent::S4Object {
+            mailbox,
+            key,
+            snapshot,
+        } => {
+            let hints = Hints {
+                s4: snapshot.as_deref().filter(|_| first).cloned(),
+                trust_link: first,
+                ..Hints::default()
+            };
+            in_mailbox(hub, mailbox, now, Job::S4(key, hints)).await
+        }
         InboxEvent::MailboxItem {
             mailbox,
             folder,
             item,
+            version,
             ..
         } => {
             let kind = folder.unwrap_or(Folder::Calendar).kind();
-            in_mailbox(hub, mailbox, now, Job::Item(item, kind)).await
+            let hints = Hints {
+                exchange_version: version.clone().filter(|_| first),
+                trust_link: first,
+                ..Hints::default()
+            };
+            in_mailbox(hub, mailbox, now, Job::Item(item, kind, hints)).await
         }
         InboxEvent::Resync {
             mailbox,
@@ -159,8 +178,8 @@ async fn work(hub: &Hub, event: &InboxEvent, now: DateTime<Utc>) -> Done {
 
 /// What to do in one mailbox.
 enum Job<'e> {
-    S4(&'e S4Key),
-    Item(&'e ItemId, ObjectKind),
+    S4(&'e S4Key, Hints),
+    Item(&'e ItemId, ObjectKind, Hints),
     Resync(Option<ObjectKind>, bool),
 }
 
@@ -188,8 +207,8 @@ async fn in_mailbox(hub: &Hub, mailbox: &Mailbox, now: DateTime<Utc>, job: Job<'
         ));
     };
     let outcome: Result<Outcome, PortError> = match job {
-        Job::S4(key) => syncer.sync_s4(key, now).await,
-        Job::Item(item, kind) => syncer.sync_item(item, kind, now).await,
+        Job::S4(key, hints) => syncer.sync_s4_hinted(key, hints, now).await,
+        Job::Item(item, kind, hints) => syncer.sync_item_hinted(item, kind, hints, now).await,
         Job::Resync(kind, full) => syncer.resync(kind, full, now).await,
     };
     match outcome {

@@ -116,7 +116,18 @@ impl Executor<'_> {
         for op in &plan.ops {
             match self.apply(plan, op, &mut run, now).await {
                 Ok(()) => done.push(op.to_string()),
-                Err(error) => {
+                Err(mut error) => {
+                    // An item gone or changed under a write was read from a
+                    // stale (or trusted) state: read again and re-plan.
+                    let write_in_place = matches!(
+                        op,
+                        Operation::UpdateExchange { .. }
+                            | Operation::UpdateS4 { .. }
+                            | Operation::TagExchange { .. }
+                    );
+                    if write_in_place && error.kind == crate::error::ErrorKind::NotFound {
+                        error.retry = Retry::Replan;
+                    }
                     let retry_at = match error.retry {
                         Retry::Never => None,
                         Retry::Replan => Some(now),

@@ -10,7 +10,7 @@ use crate::ids::{Mailbox, Version};
 use crate::model::{ExchangeKey, ObjectKind, Record, S4Key};
 
 /// S/4HANA's current copy of an object.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct S4Item {
     /// Its key.
     pub key: S4Key,
@@ -23,7 +23,7 @@ pub struct S4Item {
 }
 
 /// The mailbox's current copy of an item (or of one occurrence of a series).
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct MailboxItem {
     /// Its key.
     pub key: ExchangeKey,

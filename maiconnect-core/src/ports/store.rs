@@ -8,10 +8,10 @@ use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
 use crate::error::PortError;
-use crate::ids::{ActivityId, ItemId, Mailbox};
+use crate::ids::{ActivityId, ItemId, Mailbox, Version};
 use crate::model::{ExchangeKey, Folder, ObjectKind, S4Event, S4Key};
 use crate::plan::guard::HeldDelete;
-use crate::plan::state::{Link, Side};
+use crate::plan::state::{Link, S4Item, Side};
 use crate::ports::mailbox::{ChangeCursor, SubscriptionId, Watermark};
 
 /// Identifies a pair before it is linked: by the side it exists on.
@@ -54,7 +54,7 @@ pub struct Intent {
 pub struct SubscriptionRecord {
     /// The secret token in the callback URL; names the subscription at the hub.
     pub token: String,
-        /// The mailbox.
+    /// The mailbox.
     pub mailbox: Mailbox,
     /// The folders it watches (one subscription per folder, so that a
     /// notification says which folder its items are in).
@@ -88,6 +88,10 @@ pub enum InboxEvent {
         mailbox: Mailbox,
         /// The object.
         key: S4Key,
+        /// The object as read when the event fanned out (saves reading it
+        /// again; `None`: read it).
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        snapshot: Option<Box<S4Item>>,
     },
     /// An item of a mailbox was created, changed or deleted.
     MailboxItem {
@@ -99,6 +103,10 @@ pub enum InboxEvent {
         item: ItemId,
         /// Whether it was deleted (or moved away).
         deleted: bool,
+        /// Its change key as the notification gave it: our own write coming
+        /// back carries the version we recorded and needs no reading.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        version: Option<Version>,
     },
     /// Catch up on a mailbox: initial sync, lost subscription, admin resync.
     Resync {

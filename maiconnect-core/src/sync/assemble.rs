@@ -3,9 +3,9 @@
 use chrono::{DateTime, Utc};
 
 use crate::error::PortError;
-use crate::ids::ItemId;
+use crate::ids::{ItemId, Version};
 use crate::model::{ExchangeKey, ObjectKind, Occurrence, Record, S4Key};
-use crate::plan::state::{Link, MailboxItem, Pair};
+use crate::plan::state::{Link, MailboxItem, Pair, S4Item};
 use crate::plan::{Plan, plan_pair};
 use crate::sync::enrich::enrich;
 use crate::sync::{Outcome, Syncer};
@@ -34,6 +34,43 @@ pub(super) fn occurrence_item(master: &MailboxItem, occ: &Occurrence) -> Mailbox
         record,
         changed_at: master.changed_at,
         link_key: None,
+    }
+}
+
+/// What an event already tells, so that the syncer need not read it again.
+///
+/// Trusting the link means taking the recorded state as the truth about the
+/// side that did not report a change. Writes carry that side's recorded
+/// version, so if it did change after all the write fails as a conflict
+/// (or not found) and the retry reads everything.
+#[derive(Debug, Clone, Default)]
+pub struct Hints {
+    /// The S/4 object as read when the event fanned out.
+    pub s4: Option<S4Item>,
+    /// The mailbox item's version as the notification gave it.
+    pub exchange_version: Option<Version>,
+    /// Take the recorded link as the state of the side not read.
+    pub trust_link: bool,
+}
+
+/// The mailbox side of a pair as the link recorded it.
+fn as_recorded_exchange(link: &Link) -> MailboxItem {
+    MailboxItem {
+        key: link.exchange.clone(),
+        version: link.exchange_version.clone(),
+        record: link.exchange_seen.clone(),
+        changed_at: None,
+        link_key: Some(link.s4.clone()),
+    }
+}
+
+/// The S/4 side of a pair as the link recorded it.
+fn as_recorded_s4(link: &Link) -> S4Item {
+    S4Item {
+        key: link.s4.clone(),
+        version: link.s4_version.clone(),
+        record: link.s4_seen.clone(),
+        changed_at: None,
     }
 }
 
@@ -77,9 +114,19 @@ impl Syncer<'_> {
         }
     }
 
-    /// Syncs one S/4 object into this mailbox.
+    /// Syncs one S/4 object into this mailbox, reading both sides.
     pub async fn sync_s4(&self, key: &S4Key, now: DateTime<Utc>) -> Result<Outcome, PortError> {
-        self.sync_s4_with(key, now, true).await
+        self.sync_s4_hinted(key, Hints::default(), now).await
+    }
+
+    /// Syncs one S/4 object into this mailbox, using what the event told.
+    pub async fn sync_s4_hinted(
+        &self,
+        key: &S4Key,
+        hints: Hints,
+        now: DateTime<Utc>,
+    ) -> Result<Outcome, PortError> {
+        self.sync_s4_with(key, hints, now, true).await
     }
 
     pub(super) async fn sync_s4_unguarded(
@@ -87,12 +134,13 @@ impl Syncer<'_> {
         key: &S4Key,
         now: DateTime<Utc>,
     ) -> Result<Outcome, PortError> {
-        self.sync_s4_with(key, now, false).await
+        self.sync_s4_with(key, Hints::default(), now, false).await
     }
 
     async fn sync_s4_with(
         &self,
         key: &S4Key,
+        hints: Hints,
         now: DateTime<Utc>,
         guarded: bool,
     ) -> Result<Outcome, PortError> {
@@ -100,7 +148,7 @@ impl Syncer<'_> {
         if let S4Key::Contact(partner) = key {
             return self.sync_contact(partner, now, guarded).await;
         }
-        let planned = self.plan_s4(key, now).await?;
+        let planned = self.plan_s4(key, hints, now).await?;
         self.run(vec![planned], guarded, now).await
     }
 
@@ -108,19 +156,37 @@ impl Syncer<'_> {
     pub async fn plan_s4(
         &self,
         key: &S4Key,
+        hints: Hints,
         now: DateTime<Utc>,
     ) -> Result<(Pair, Plan), PortError> {
         let mailbox = &self.user.mailbox;
-        let s4 = self.crm.get(key).await?;
+        let s4 = match hints.s4 {
+            Some(item) if &item.key == key => Some(item),
+            _ => self.crm.get(key).await?,
+        };
         let link = self.store.link_by_s4(mailbox, key).await?;
         let exchange = match &link {
+            Some(l) if hints.trust_link => Some(as_recorded_exchange(l)),
             Some(l) => self.read_item(&l.exchange, key.kind()).await?,
-            None if s4.is_some() => self.find_tagged(key).await?,
+            // Once the mailbox's initial sync has run, every copy we made is
+            // linked; before it, a copy may exist whose link was lost.
+            None if s4.is_some() && !(hints.trust_link && self.synced_once(key.kind()).await?) => {
+                self.find_tagged(key).await?
+            }
             None => None,
         };
         let pair = Pair { s4, exchange, link };
         let plan = plan_pair(&pair, &self.context(now));
         Ok((pair, plan))
+    }
+
+    /// Whether the initial sync of the kind's folder has run.
+    async fn synced_once(&self, kind: ObjectKind) -> Result<bool, PortError> {
+        Ok(self
+            .store
+            .cursor(&self.user.mailbox, kind.folder())
+            .await?
+            .is_some())
     }
 
     /// The mailbox item tagged with `key` (a copy we created but whose link
@@ -140,15 +206,27 @@ impl Syncer<'_> {
     }
 
     /// Syncs one mailbox item (all occurrences of a series) that was
-    /// created, changed or deleted.
+    /// created, changed or deleted, reading both sides.
     pub async fn sync_item(
         &self,
         item: &ItemId,
         kind: ObjectKind,
         now: DateTime<Utc>,
     ) -> Result<Outcome, PortError> {
+        self.sync_item_hinted(item, kind, Hints::default(), now)
+            .await
+    }
+
+    /// Syncs one mailbox item, using what the notification told.
+    pub async fn sync_item_hinted(
+        &self,
+        item: &ItemId,
+        kind: ObjectKind,
+        hints: Hints,
+        now: DateTime<Utc>,
+    ) -> Result<Outcome, PortError> {
         self.recover(now).await?;
-        let plans = self.plan_item(item, kind, now).await?;
+        let plans = self.plan_item(item, kind, hints, now).await?;
         self.run(plans, true, now).await
     }
 
@@ -158,7 +236,7 @@ impl Syncer<'_> {
         kind: ObjectKind,
         now: DateTime<Utc>,
     ) -> Result<Outcome, PortError> {
-        let plans = self.plan_item(item, kind, now).await?;
+        let plans = self.plan_item(item, kind, Hints::default(), now).await?;
         self.run(plans, false, now).await
     }
 
@@ -167,10 +245,19 @@ impl Syncer<'_> {
         &self,
         item: &ItemId,
         kind: ObjectKind,
+        hints: Hints,
         now: DateTime<Utc>,
     ) -> Result<Vec<(Pair, Plan)>, PortError> {
         let mailbox = &self.user.mailbox;
         let links = self.store.links_by_item(mailbox, item).await?;
+        // Our own write coming back: the notification names the version we
+        // recorded, so there is nothing new to read.
+        if let Some(v) = &hints.exchange_version
+            && !links.is_empty()
+            && links.iter().all(|l| &l.exchange_version == v)
+        {
+            return Ok(Vec::new());
+        }
         let got = self
             .mailboxes
             .get(mailbox, kind.folder(), std::slice::from_ref(item))
@@ -180,7 +267,7 @@ impl Syncer<'_> {
         match current {
             None => {
                 for link in links {
-                    let s4 = self.crm.get(&link.s4).await?;
+                    let s4 = self.s4_side(&link, &hints).await?;
                     pairs.push(Pair {
                         s4,
                         exchange: None,
@@ -203,7 +290,7 @@ impl Syncer<'_> {
                     });
                 }
                 let link = links.into_iter().find(|l| l.exchange.occurrence.is_none());
-                let pair = self.pair_for_single(single, link).await?;
+                let pair = self.pair_for_single(single, link, &hints).await?;
                 pairs.push(pair);
             }
         }
@@ -215,14 +302,24 @@ impl Syncer<'_> {
             .collect())
     }
 
+    /// The S/4 side of a linked pair: as recorded when trusted, else read.
+    async fn s4_side(&self, link: &Link, hints: &Hints) -> Result<Option<S4Item>, PortError> {
+        if hints.trust_link {
+            Ok(Some(as_recorded_s4(link)))
+        } else {
+            self.crm.get(&link.s4).await
+        }
+    }
+
     /// A single item with its link, or its S/4 object found through its tag.
     async fn pair_for_single(
         &self,
         mut single: MailboxItem,
         link: Option<Link>,
+        hints: &Hints,
     ) -> Result<Pair, PortError> {
         if let Some(link) = link {
-            let s4 = self.crm.get(&link.s4).await?;
+            let s4 = self.s4_side(&link, hints).await?;
             return Ok(Pair {
                 s4,
                 exchange: Some(single),

@@ -5,14 +5,15 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use chrono::{DateTime, Utc};
 
-use crate::error::{PortError, Retry};
+use crate::error::{ErrorKind, PortError, Retry};
+use crate::ids::{ItemId, Version};
 use crate::model::{ExchangeKey, ObjectKind, Record, S4Key};
 use crate::plan::state::{MailboxItem, Pair, S4Item};
 use crate::plan::{Plan, plan_pair};
 use crate::ports::{ChangeCursor, MailboxChange};
 use crate::sync::assemble::occurrence_item;
 use crate::sync::enrich::enrich;
-use crate::sync::{Outcome, Syncer};
+use crate::sync::{Hints, Outcome, Syncer};
 
 /// How many changes one listing page asks for.
 const PAGE: u32 = 512;
@@ -64,10 +65,19 @@ impl Syncer<'_> {
     async fn drain_cursor(&self, kind: ObjectKind) -> Result<Option<ChangeCursor>, PortError> {
         let mut cursor = self.store.cursor(&self.user.mailbox, kind.folder()).await?;
         loop {
-            let page = self
+            let page = match self
                 .mailboxes
                 .changes(&self.user.mailbox, kind.folder(), cursor.as_ref(), PAGE)
-                .await?;
+                .await
+            {
+                Ok(p) => p,
+                // The server no longer knows the cursor: start the listing over.
+                Err(e) if e.kind == ErrorKind::NotFound && cursor.is_some() => {
+                    cursor = None;
+                    continue;
+                }
+                Err(e) => return Err(e),
+            };
             cursor = Some(page.cursor);
             if !page.more {
                 return Ok(cursor);
@@ -83,21 +93,40 @@ impl Syncer<'_> {
         };
         let mut out = Outcome::default();
         loop {
-            let page = self
+            let page = match self
                 .mailboxes
                 .changes(mailbox, kind.folder(), Some(&cursor), PAGE)
-                .await?;
-            let mut items = BTreeSet::new();
+                .await
+            {
+                Ok(p) => p,
+                // An expired or invalid cursor: the gap cannot be listed, so
+                // compare everything instead.
+                Err(e) if e.kind == ErrorKind::NotFound => {
+                    let full = self.full(kind, now).await?;
+                    out.executed.extend(full.executed);
+                    out.held.extend(full.held);
+                    return Ok(out);
+                }
+                Err(e) => return Err(e),
+            };
+            // The last version listed per item (a change listed twice is
+            // read once).
+            let mut items: BTreeMap<ItemId, Option<Version>> = BTreeMap::new();
             for change in &page.changes {
                 match change {
-                    MailboxChange::Upserted { id, .. } | MailboxChange::Deleted { id } => {
-                        items.insert(id.clone())
+                    MailboxChange::Upserted { id, version } => {
+                        items.insert(id.clone(), version.clone())
                     }
+                    MailboxChange::Deleted { id } => items.insert(id.clone(), None),
                 };
             }
             let mut plans = Vec::new();
-            for item in &items {
-                plans.extend(self.plan_item(item, kind, now).await?);
+            for (item, version) in items {
+                let hints = Hints {
+                    exchange_version: version,
+                    ..Hints::default()
+                };
+                plans.extend(self.plan_item(&item, kind, hints, now).await?);
             }
             let step = self.run(plans, true, now).await?;
             let transient = step.executed.iter().any(|(_, r)| {

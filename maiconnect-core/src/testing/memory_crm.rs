@@ -120,6 +120,16 @@ impl MemoryCrm {
             .collect()
     }
 
+    /// One object as the port would read it (no port call).
+    pub fn get_item(&self, key: &S4Key) -> Option<S4Item> {
+        self.lock().objects.get(key).map(|(v, r)| S4Item {
+            key: key.clone(),
+            version: v.clone(),
+            record: r.clone(),
+            changed_at: None,
+        })
+    }
+
     /// The Outlook item an activity was created from.
     pub fn origin(&self, key: &S4Key) -> Option<ExchangeKey> {
         self.lock().origins.get(key).cloned()

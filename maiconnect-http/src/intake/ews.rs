@@ -64,6 +64,7 @@ pub async fn receive(
     let mut events = Vec::new();
     for n in &notifications {
         for e in &n.events {
+            let version = e.change_key.as_deref().and_then(|v| v.parse().ok());
             let (item, deleted) = match e.kind {
                 EventKind::Created | EventKind::Modified | EventKind::Copied => {
                     (e.item_id.as_deref(), false)
@@ -82,6 +83,7 @@ pub async fn receive(
                 folder,
                 item,
                 deleted,
+                version,
             });
         }
         if let Some(w) = n.last_watermark() {

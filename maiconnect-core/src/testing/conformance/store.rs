@@ -41,6 +41,7 @@ fn item_event(item: &str) -> InboxEvent {
         folder: Some(Folder::Calendar),
         item: item.parse().expect("id"),
         deleted: false,
+        version: None,
     }
 }
 
@@ -151,7 +152,7 @@ pub async fn cursors_and_subscriptions_round_trip(s: impl StateStore) {
         None
     );
     let sub = SubscriptionRecord {
-                token: "tok-1".into(),
+        token: "tok-1".into(),
         mailbox: mailbox(),
         folders: vec![Folder::Calendar],
         server_id: None,
