@@ -162,10 +162,10 @@ impl Concurrency {
 
 impl Drop for Slot {
     fn drop(&mut self) {
-        if let Ok(mut map) = self.inflight.lock() {
-            if let Some(n) = map.get_mut(&self.account) {
-                *n = n.saturating_sub(1);
-            }
+        if let Ok(mut map) = self.inflight.lock()
+            && let Some(n) = map.get_mut(&self.account)
+        {
+            *n = n.saturating_sub(1);
         }
     }
 }

@@ -179,10 +179,10 @@ pub fn target_mailbox(
 
 /// The mailbox a `DistinguishedFolderId` names (delegate access).
 fn delegate_mailbox(el: &Element) -> Option<String> {
-    if el.name == "DistinguishedFolderId" {
-        if let Some(addr) = el.path(&["Mailbox", "EmailAddress"]) {
-            return Some(addr.text());
-        }
+    if el.name == "DistinguishedFolderId"
+        && let Some(addr) = el.path(&["Mailbox", "EmailAddress"])
+    {
+        return Some(addr.text());
     }
     el.elements().find_map(delegate_mailbox)
 }

@@ -301,14 +301,11 @@ pub fn list(inner: &Inner, mailbox: &str, folder: Option<&str>) -> Result<Value>
         .mailboxes
         .get(&mailbox.to_ascii_lowercase())
         .ok_or_else(|| FakeExchangeError::NotFound(format!("mailbox {mailbox}")))?;
-    let folder_id = match folder {
-        None => None,
-        Some(f) => Some(
-            mb.distinguished(f)
-                .map(str::to_string)
-                .unwrap_or_else(|| f.to_string()),
-        ),
-    };
+    let folder_id = folder.map(|f| {
+        mb.distinguished(f)
+            .map(str::to_string)
+            .unwrap_or_else(|| f.to_string())
+    });
     let mut items: Vec<&StoredItem> = mb
         .items
         .values()

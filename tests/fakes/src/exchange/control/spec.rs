@@ -293,18 +293,18 @@ impl ItemSpec {
         if let Some(r) = &self.recurrence {
             v.push(("Recurrence".into(), recurrence_xml(r, self.start)?));
         }
-        if let Some(z) = zone {
-            if kind == ItemKind::CalendarItem {
-                let id = windows_id(&z.to_string());
-                v.push((
-                    "StartTimeZone".into(),
-                    format!("<t:StartTimeZone Id=\"{}\"/>", escape_attr(&id)),
-                ));
-                v.push((
-                    "EndTimeZone".into(),
-                    format!("<t:EndTimeZone Id=\"{}\"/>", escape_attr(&id)),
-                ));
-            }
+        if let Some(z) = zone
+            && kind == ItemKind::CalendarItem
+        {
+            let id = windows_id(&z.to_string());
+            v.push((
+                "StartTimeZone".into(),
+                format!("<t:StartTimeZone Id=\"{}\"/>", escape_attr(&id)),
+            ));
+            v.push((
+                "EndTimeZone".into(),
+                format!("<t:EndTimeZone Id=\"{}\"/>", escape_attr(&id)),
+            ));
         }
         for e in &self.extended {
             v.push((

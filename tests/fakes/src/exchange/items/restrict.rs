@@ -68,10 +68,10 @@ fn compare(expr: &Element, item: &StoredItem) -> bool {
 
 fn order(a: &str, b: &str) -> std::cmp::Ordering {
     let dt = |s: &str| -> Option<DateTime<Utc>> { parse_dt(s, Zone::UTC) };
-    if let (Some(x), Some(y)) = (dt(a), dt(b)) {
-        if a.contains('T') || b.contains('T') {
-            return x.cmp(&y);
-        }
+    if let (Some(x), Some(y)) = (dt(a), dt(b))
+        && (a.contains('T') || b.contains('T'))
+    {
+        return x.cmp(&y);
     }
     if let (Ok(x), Ok(y)) = (a.trim().parse::<f64>(), b.trim().parse::<f64>()) {
         return x.partial_cmp(&y).unwrap_or(std::cmp::Ordering::Equal);

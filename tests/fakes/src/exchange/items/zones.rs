@@ -56,6 +56,14 @@ const TABLE: &[(&str, &str)] = &[
     ("Central Standard Time (Mexico)", "America/Mexico_City"),
 ];
 
+/// The Windows zone id of an IANA zone, when the table knows it.
+pub fn windows(iana: &str) -> Option<&'static str> {
+    TABLE
+        .iter()
+        .find(|(_, i)| i.eq_ignore_ascii_case(iana))
+        .map(|(w, _)| *w)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -67,12 +75,4 @@ mod tests {
         assert_eq!(iana("Europe/Berlin"), Some("Europe/Berlin"));
         assert_eq!(iana("Mars Standard Time"), None);
     }
-}
-
-/// The Windows zone id of an IANA zone, when the table knows it.
-pub fn windows(iana: &str) -> Option<&'static str> {
-    TABLE
-        .iter()
-        .find(|(_, i)| i.eq_ignore_ascii_case(iana))
-        .map(|(w, _)| *w)
 }

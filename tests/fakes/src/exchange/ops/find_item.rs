@@ -152,10 +152,11 @@ fn calendar_rows<'a>(
             for o in occurrences(item, from, to) {
                 rows.push((o.start, (*item, Some(o))));
             }
-        } else if let Some((s, e)) = master_span(item) {
-            if s < to && (e > from || (s == e && s >= from)) {
-                rows.push((s, (*item, None)));
-            }
+        } else if let Some((s, e)) = master_span(item)
+            && s < to
+            && (e > from || (s == e && s >= from))
+        {
+            rows.push((s, (*item, None)));
         }
     }
     rows.sort_by_key(|(s, _)| *s);

@@ -74,13 +74,13 @@ fn one(
     let id_el = change.first_element().ok_or_else(EwsError::id_malformed)?;
     let target = ctx.item_ref(id_el)?;
     let given = id_el.attr("ChangeKey").map(str::to_string);
-    if let Some(g) = &given {
-        if base64::engine::general_purpose::STANDARD.decode(g).is_err() {
-            return Err(EwsError::new(
-                "ErrorInvalidChangeKey",
-                "The change key is invalid.",
-            ));
-        }
+    if let Some(g) = &given
+        && base64::engine::general_purpose::STANDARD.decode(g).is_err()
+    {
+        return Err(EwsError::new(
+            "ErrorInvalidChangeKey",
+            "The change key is invalid.",
+        ));
     }
     let changes: Vec<Change> = change
         .child("Updates")
@@ -202,10 +202,10 @@ fn check_change_key(
 fn update_zone(changes: &[Change], current: &Zone, context: Option<Zone>) -> Zone {
     for c in changes {
         if let Change::Set(_, Some(v)) = c {
-            if v.name == "StartTimeZone" {
-                if let Some(z) = v.attr("Id").and_then(zone_named) {
-                    return z;
-                }
+            if v.name == "StartTimeZone"
+                && let Some(z) = v.attr("Id").and_then(zone_named)
+            {
+                return z;
             }
             if v.name == "Start" && !v.text().ends_with('Z') {
                 let wrapper = Element::t("CalendarItem");

@@ -1,5 +1,6 @@
 //! The delivery task of one push subscription.
 
+use std::collections::hash_map::Entry;
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -27,9 +28,9 @@ pub fn ensure_tasks(inner: &Arc<Inner>) {
     };
     running.retain(|_, h: &mut tokio::task::JoinHandle<()>| !h.is_finished());
     for id in ids {
-        if !running.contains_key(&id) {
-            let task = tokio::spawn(run(Arc::clone(inner), id.clone()));
-            running.insert(id, task);
+        if let Entry::Vacant(slot) = running.entry(id) {
+            let task = tokio::spawn(run(Arc::clone(inner), slot.key().clone()));
+            slot.insert(task);
         }
     }
 }
@@ -167,10 +168,10 @@ fn next_step(inner: &Inner, id: &str, last_sent: Instant, minute: Duration) -> S
         if cursor != sub.cursor {
             // Events none of which this subscription wants: move past them.
             drop(world);
-            if let Ok(mut w) = inner.world.lock() {
-                if let Some(s) = w.subscriptions.get_mut(id) {
-                    s.cursor = cursor;
-                }
+            if let Ok(mut w) = inner.world.lock()
+                && let Some(s) = w.subscriptions.get_mut(id)
+            {
+                s.cursor = cursor;
             }
         }
         return Step::Wait;

@@ -119,7 +119,7 @@ pub async fn handle(State(inner): State<Arc<Inner>>, headers: HeaderMap, body: B
         Some(InjectedFault::Delay { ms }) => {
             tokio::time::sleep(std::time::Duration::from_millis(ms)).await
         }
-        Some(f) => return injected_response(&f, &op, &body_el),
+        Some(f) => return injected_response(&f, &op, body_el),
         None => {}
     }
     let impersonation = header_el.and_then(|h| {

@@ -192,10 +192,8 @@ async fn save_loop(inner: Arc<Inner>) {
     loop {
         tokio::time::sleep(Duration::from_millis(500)).await;
         let dirty = inner.world.lock().map(|w| w.dirty).unwrap_or(false);
-        if dirty {
-            if let Err(e) = inner.save() {
-                tracing::warn!("fake Exchange: {e}");
-            }
+        if dirty && let Err(e) = inner.save() {
+            tracing::warn!("fake Exchange: {e}");
         }
     }
 }
