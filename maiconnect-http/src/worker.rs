@@ -158,11 +158,13 @@ async fn work(hub: &Hub, event: &InboxEvent, first: bool, now: DateTime<Utc>) ->
             folder,
             item,
             version,
-            ..
+            deleted,
         } => {
             let kind = folder.unwrap_or(Folder::Calendar).kind();
             let hints = Hints {
-                exchange_version: version.clone().filter(|_| first),
+                // A deleted item's event still names its last change key,
+                // the one we recorded: it is no echo of our own write.
+                exchange_version: version.clone().filter(|_| first && !*deleted),
                 trust_link: first,
                 ..Hints::default()
             };
