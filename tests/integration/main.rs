@@ -2,5 +2,6 @@
 //! fake Exchange, over HTTP, as in production. One binary, a module per
 //! area.
 
+mod appointments;
 mod harness;
 mod smoke;

@@ -1,4 +1,9 @@
 //! Starts the fakes and a hub wired to them, and waits for outcomes.
+//!
+//! The hub runs on a Tokio runtime of its own, so that [`Env::crash`] can
+//! end it the way a killed process ends: every task of the hub — workers,
+//! request handlers, open connections — stops at its next await point,
+//! nothing in flight finishes, and only the SQLite file remains.
 #![allow(dead_code)]
 
 use std::future::Future;
@@ -8,6 +13,24 @@ use std::time::{Duration, Instant};
 use maiconnect_fakes::world::{ADMIN, World, WorldOptions};
 use maiconnect_http::{Hub, HubConfig, RunningHub};
 use tokio::net::TcpListener;
+use tokio::runtime::Runtime;
+
+mod look;
+pub use look::*;
+
+/// Logs to the test output when `RUST_LOG` is set (e.g.
+/// `RUST_LOG=maiconnect_http=debug`).
+fn init_tracing() {
+    static ONCE: std::sync::Once = std::sync::Once::new();
+    ONCE.call_once(|| {
+        if std::env::var_os("RUST_LOG").is_some() {
+            let _ = tracing_subscriber::fmt()
+                .with_env_filter(tracing_subscriber::EnvFilter::from_default_env())
+                .with_test_writer()
+                .try_init();
+        }
+    });
+}
 
 /// How a test wants the world.
 pub struct Setup {
@@ -30,6 +53,16 @@ impl Default for Setup {
     }
 }
 
+impl Setup {
+    /// The default world with changes to the hub configuration.
+    pub fn config(change: impl FnOnce(&mut HubConfig) + Send + 'static) -> Setup {
+        Setup {
+            config: Box::new(change),
+            ..Setup::default()
+        }
+    }
+}
+
 /// Fakes plus a running hub.
 pub struct Env {
     /// Keeps the data directory alive.
@@ -42,8 +75,42 @@ pub struct Env {
     pub addr: SocketAddr,
     /// The running hub (None between a crash and a restart).
     pub hub: Option<RunningHub>,
+    /// The hub's own runtime (None between a crash and a restart).
+    runtime: Option<Runtime>,
     /// A plain HTTP client.
     pub http: reqwest::Client,
+}
+
+/// Binds the hub's port, retrying while a stopped hub still holds it.
+async fn bind(addr: SocketAddr) -> std::net::TcpListener {
+    for _ in 0..100 {
+        if let Ok(l) = std::net::TcpListener::bind(addr) {
+            l.set_nonblocking(true).expect("non-blocking listener");
+            return l;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    panic!("the hub's port {addr} stays taken");
+}
+
+/// Builds a hub from `config` and starts it on a runtime of its own.
+async fn launch(config: &HubConfig, listener: std::net::TcpListener) -> (Runtime, RunningHub) {
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .thread_name("hub")
+        .enable_all()
+        .build()
+        .expect("hub runtime");
+    let config = config.clone();
+    let running = runtime
+        .spawn(async move {
+            let hub = Hub::from_config(&config).expect("hub builds");
+            let listener = TcpListener::from_std(listener).expect("listener");
+            RunningHub::start(hub, listener).await.expect("hub starts")
+        })
+        .await
+        .expect("hub start task");
+    (runtime, running)
 }
 
 impl Env {
@@ -54,8 +121,9 @@ impl Env {
 
     /// Starts everything.
     pub async fn with(setup: Setup) -> Env {
+        init_tracing();
         let dir = tempfile::tempdir().expect("tempdir");
-        let listener = TcpListener::bind("127.0.0.1:0").await.expect("bind");
+        let listener = bind("127.0.0.1:0".parse().expect("address")).await;
         let addr = listener.local_addr().expect("addr");
         let public = format!("http://{addr}");
         let opts = WorldOptions {
@@ -73,14 +141,14 @@ impl Env {
         config.hub.minute_ms = opts.minute.as_millis() as u64;
         (setup.config)(&mut config);
         config.validate().expect("config valid");
-        let hub = Hub::from_config(&config).expect("hub builds");
-        let running = RunningHub::start(hub, listener).await.expect("hub starts");
+        let (runtime, running) = launch(&config, listener).await;
         Env {
             dir,
             world,
             config,
             addr,
             hub: Some(running),
+            runtime: Some(runtime),
             http: reqwest::Client::new(),
         }
     }
@@ -95,10 +163,12 @@ impl Env {
         format!("http://{}", self.addr)
     }
 
-    /// Stops the hub abruptly, as a crash would.
+    /// Stops the hub abruptly, as a killed process stops: its runtime goes
+    /// away with every task, connection and request in flight.
     pub fn crash(&mut self) {
-        if let Some(h) = self.hub.take() {
-            h.abort();
+        self.hub.take();
+        if let Some(rt) = self.runtime.take() {
+            rt.shutdown_background();
         }
     }
 
@@ -107,24 +177,19 @@ impl Env {
         if let Some(h) = self.hub.take() {
             h.shutdown().await;
         }
+        if let Some(rt) = self.runtime.take() {
+            rt.shutdown_background();
+        }
     }
 
-    /// Starts the hub again on the same address and state file.
+    /// Starts the hub again on the same address and state file (after a
+    /// crash, or stopping it gracefully first).
     pub async fn restart(&mut self) {
         self.stop().await;
-        let mut listener = None;
-        for _ in 0..50 {
-            match TcpListener::bind(self.addr).await {
-                Ok(l) => {
-                    listener = Some(l);
-                    break;
-                }
-                Err(_) => tokio::time::sleep(Duration::from_millis(100)).await,
-            }
-        }
-        let listener = listener.expect("the hub's port is free again");
-        let hub = Hub::from_config(&self.config).expect("hub builds");
-        self.hub = Some(RunningHub::start(hub, listener).await.expect("hub starts"));
+        let listener = bind(self.addr).await;
+        let (runtime, running) = launch(&self.config, listener).await;
+        self.hub = Some(running);
+        self.runtime = Some(runtime);
     }
 
     /// A GET on the admin API, as JSON.
@@ -176,6 +241,14 @@ impl Env {
             async move { hub.store.inbox_depth().await.ok() == Some(0) }
         })
         .await;
+    }
+}
+
+impl Drop for Env {
+    fn drop(&mut self) {
+        // A runtime may not be dropped inside another one; let it go in the
+        // background.
+        self.crash();
     }
 }
 
