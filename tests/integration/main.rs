@@ -3,5 +3,9 @@
 //! area.
 
 mod appointments;
+mod attachments;
 mod harness;
+mod partners;
+mod private;
+mod recurring;
 mod smoke;

@@ -255,3 +255,45 @@ pub fn link_key(item: &Value) -> Option<String> {
         named.then(|| e["values"][0].as_str().map(str::to_owned))?
     })
 }
+
+/// Base64 (standard alphabet, padded), for attachment content in EWS XML.
+pub fn base64(data: &[u8]) -> String {
+    const ABC: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+    let mut out = String::with_capacity(data.len().div_ceil(3) * 4);
+    for chunk in data.chunks(3) {
+        let b = [
+            chunk[0],
+            *chunk.get(1).unwrap_or(&0),
+            *chunk.get(2).unwrap_or(&0),
+        ];
+        let n = (u32::from(b[0]) << 16) | (u32::from(b[1]) << 8) | u32::from(b[2]);
+        for (i, shift) in [18, 12, 6, 0].into_iter().enumerate() {
+            if i <= chunk.len() {
+                out.push(ABC[((n >> shift) & 63) as usize] as char);
+            } else {
+                out.push('=');
+            }
+        }
+    }
+    out
+}
+
+/// An Outlook appointment with file attachments (name, content) as the EWS
+/// XML Outlook sends.
+pub fn meeting_with_files(subject: &str, start: DateTime<Utc>, files: &[(&str, &[u8])]) -> String {
+    let files: String = files
+        .iter()
+        .map(|(name, content)| {
+            format!(
+                "<t:FileAttachment><t:Name>{name}</t:Name><t:ContentType>application/octet-stream</t:ContentType><t:Content>{}</t:Content></t:FileAttachment>",
+                base64(content)
+            )
+        })
+        .collect();
+    let fmt = |t: DateTime<Utc>| t.format("%Y-%m-%dT%H:%M:%SZ").to_string();
+    format!(
+        "<t:CalendarItem><t:Subject>{subject}</t:Subject><t:Attachments>{files}</t:Attachments><t:Start>{}</t:Start><t:End>{}</t:End></t:CalendarItem>",
+        fmt(start),
+        fmt(start + Days::hours(1))
+    )
+}
