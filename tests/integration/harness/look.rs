@@ -160,6 +160,24 @@ impl Env {
         }
     }
 
+    /// Like [`Env::wait`] with a probe that awaits.
+    pub async fn wait_async<T, F, Fut>(&self, what: &str, mut probe: F) -> T
+    where
+        F: FnMut() -> Fut,
+        Fut: std::future::Future<Output = Option<T>>,
+    {
+        let start = Instant::now();
+        loop {
+            if let Some(v) = probe().await {
+                return v;
+            }
+            if start.elapsed() > Duration::from_secs(30) {
+                panic!("timed out waiting for {what}; {}", self.diagnosis().await);
+            }
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+    }
+
     /// What the hub says is wrong: dead letters and users' last errors.
     pub async fn diagnosis(&self) -> String {
         let Some(hub) = &self.hub else {
@@ -187,15 +205,18 @@ impl Env {
         )
     }
 
-    /// Waits until everything has travelled: every S/4 event delivered,
-    /// no new Exchange notification, the inbox empty, for a while.
+    /// Waits until everything has travelled: every S/4 event delivered
+    /// (unless delivery is paused), no new Exchange notification, the inbox
+    /// empty, for a while.
     pub async fn quiet(&self) {
         let start = Instant::now();
         let mut last = None;
         let mut stable = 0;
         loop {
             let events = self.world.s4.events();
-            let queued = events.iter().any(|e| e.status == DeliveryStatus::Queued);
+            // Events held back on purpose do not count.
+            let queued = !self.world.s4.events_paused()
+                && events.iter().any(|e| e.status == DeliveryStatus::Queued);
             let notified = self
                 .world
                 .exchange
