@@ -135,7 +135,12 @@ impl FromStr for PartnerNo {
             return Err(InvalidId::new(WHAT, s, "expected 1 to 10 characters"));
         }
         if t.bytes().all(|b| b.is_ascii_digit()) {
-            return Ok(PartnerNo(format!("{t:0>10}")));
+            // ALPHA conversion: zeros on the left up to 10 digits. Numbers
+            // are parsed on every read, so no formatting machinery here.
+            let mut alpha = String::with_capacity(10);
+            alpha.extend(std::iter::repeat_n('0', 10 - t.len()));
+            alpha.push_str(t);
+            return Ok(PartnerNo(alpha));
         }
         if t.bytes().all(|b| b.is_ascii_alphanumeric()) {
             return Ok(PartnerNo(t.to_ascii_uppercase()));
@@ -381,6 +386,11 @@ mod tests {
         let b: PartnerNo = "0000001234".parse().unwrap();
         assert_eq!(a, b);
         assert_eq!(a.as_str(), "0000001234");
+        assert_eq!(" 7 ".parse::<PartnerNo>().unwrap().as_str(), "0000000007");
+        assert_eq!(
+            "9876543210".parse::<PartnerNo>().unwrap().as_str(),
+            "9876543210"
+        );
         assert_eq!("ext42".parse::<PartnerNo>().unwrap().as_str(), "EXT42");
         assert!("12345678901".parse::<PartnerNo>().is_err());
         assert!("12 4".parse::<PartnerNo>().is_err());

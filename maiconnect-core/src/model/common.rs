@@ -58,8 +58,13 @@ impl Body {
     /// A body from text; `\r\n` and lone `\r` become `\n`, trailing white space
     /// at the end is dropped (systems disagree about a final newline).
     pub fn new(text: &str) -> Body {
-        let t = text.replace("\r\n", "\n").replace('\r', "\n");
-        Body(t.trim_end().to_owned())
+        // Most bodies have no `\r`: then nothing is replaced or copied twice.
+        if !text.contains('\r') {
+            return Body(text.trim_end().to_owned());
+        }
+        let mut t = text.replace("\r\n", "\n").replace('\r', "\n");
+        t.truncate(t.trim_end().len());
+        Body(t)
     }
     /// The text.
     pub fn as_str(&self) -> &str {
@@ -85,6 +90,8 @@ mod tests {
     fn bodies_normalise_line_ends_and_trailing_space() {
         assert_eq!(Body::new("a\r\nb\rc \n\n").as_str(), "a\nb\nc");
         assert_eq!(Body::new("a\r\nb"), Body::new("a\nb\n"));
+        assert_eq!(Body::new("a\n\nb \t\n").as_str(), "a\n\nb");
+        assert_eq!(Body::new("a\r").as_str(), "a");
     }
 
     #[test]
