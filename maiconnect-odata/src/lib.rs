@@ -35,7 +35,7 @@ pub mod profile;
 pub mod wire;
 
 pub use check::{CheckReport, check_services};
-pub use client::{Auth, ClientConfig, ODataClient};
+pub use client::{Auth, ClientConfig, CsrfFetch, ODataClient};
 pub use crm::ODataCrm;
 pub use decode::{decode, decode_with};
 pub use error::ODataError;

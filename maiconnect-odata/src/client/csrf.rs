@@ -2,6 +2,7 @@
 //! the service root, GET when HEAD is refused), kept with the session
 //! cookies, fetched again when a write is refused with `Required`.
 
+use std::fmt;
 use std::sync::atomic::Ordering;
 use std::time::SystemTime;
 
@@ -9,13 +10,80 @@ use crate::client::{Method, ODataClient, Response, check, failure};
 use crate::error::ODataError;
 use crate::profile::ServiceId;
 
+/// What a CSRF token fetch found: whether the service issued a token and
+/// which request brought it. The token itself belongs to the session and
+/// is never shown (`Debug` and `Display` hide it).
+#[derive(Clone, PartialEq, Eq)]
+pub struct CsrfFetch {
+    /// The service asked.
+    pub service: ServiceId,
+    /// The request that answered: HEAD, or GET when HEAD was refused or
+    /// brought no token.
+    pub via: Method,
+    token: Option<String>,
+}
+
+impl CsrfFetch {
+    /// Whether the service issued a token; `false` means its CSRF
+    /// protection is off, so writes need none.
+    pub fn issued(&self) -> bool {
+        self.token.is_some()
+    }
+}
+
+impl fmt::Debug for CsrfFetch {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("CsrfFetch")
+            .field("service", &self.service)
+            .field("via", &self.via)
+            .field("issued", &self.issued())
+            .finish()
+    }
+}
+
+impl fmt::Display for CsrfFetch {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match (self.issued(), self.via) {
+            (true, Method::Head) => write!(f, "{} issued a token (HEAD)", self.service),
+            (true, _) => write!(
+                f,
+                "{} issued a token (GET; HEAD was refused or brought none)",
+                self.service
+            ),
+            (false, _) => write!(
+                f,
+                "{} issued no token: its CSRF protection is off, so writes need none",
+                self.service
+            ),
+        }
+    }
+}
+
 impl ODataClient {
+    /// Fetches a fresh CSRF token for `service` the way writes do (HEAD on
+    /// the service root with `X-CSRF-Token: Fetch`, GET when HEAD is
+    /// refused) and keeps it for the next writes. For start-up checks: a
+    /// failure names the service, the HTTP status and SAP's message, and
+    /// says what to do (credentials on 401, the role
+    /// `/NAG/SAP_MAICONNECT` on 403, activating the service on 404).
+    pub async fn fetch_csrf_token(&self, service: ServiceId) -> Result<CsrfFetch, ODataError> {
+        let mut slot = self.session(service).csrf.lock().await;
+        let (token, via) = self.fetch_token(service).await?;
+        slot.clone_from(&token);
+        Ok(CsrfFetch {
+            service,
+            via,
+            token,
+        })
+    }
+
     /// Fetches a CSRF token: HEAD on the service root, GET when HEAD is
-    /// refused. `None` when the server has CSRF protection off.
-    pub(super) async fn fetch_token(
+    /// refused. `None` when the server has CSRF protection off; the method
+    /// that answered.
+    async fn fetch_token(
         &self,
         service: ServiceId,
-    ) -> Result<Option<String>, ODataError> {
+    ) -> Result<(Option<String>, Method), ODataError> {
         let s = self.session(service);
         s.token_fetches.fetch_add(1, Ordering::Relaxed);
         let fetch = [("X-CSRF-Token".to_owned(), "Fetch".to_owned())];
@@ -29,11 +97,14 @@ impl ODataClient {
         let head = self
             .raw(Method::Head, url.clone(), &fetch, None, &context)
             .await?;
-        if head.is_success() {
-            if let Some(t) = token(&head) {
-                return Ok(Some(t));
-            }
-        } else if !matches!(head.status, 405 | 403 | 501) {
+        if head.is_success()
+            && let Some(t) = token(&head)
+        {
+            return Ok((Some(t), Method::Head));
+        }
+        // An overloaded server is not asked twice; its answer says when to
+        // come back.
+        if head.status == 429 || (head.status >= 500 && head.status != 501) {
             return Err(failure(
                 &context,
                 head.status,
@@ -42,13 +113,16 @@ impl ODataClient {
                 SystemTime::now(),
             ));
         }
+        // Some Gateways refuse HEAD (405, 403, 501), and a HEAD answer has no
+        // body to carry SAP's error message (a missing service, a missing
+        // role): GET gets the token or the message.
         tracing::debug!(%service, status = head.status, "HEAD gave no CSRF token, fetching with GET");
         let get = check(
             &context,
             self.raw(Method::Get, url, &fetch, None, &context).await?,
             SystemTime::now(),
         )?;
-        Ok(token(&get))
+        Ok((token(&get), Method::Get))
     }
 
     pub(super) async fn token(&self, service: ServiceId) -> Result<Option<String>, ODataError> {
@@ -56,7 +130,7 @@ impl ODataClient {
         if let Some(t) = slot.as_ref() {
             return Ok(Some(t.clone()));
         }
-        let t = self.fetch_token(service).await?;
+        let (t, _) = self.fetch_token(service).await?;
         slot.clone_from(&t);
         Ok(t)
     }

@@ -6,9 +6,11 @@
 //! with `X-CSRF-Token: Fetch` returned, sent together with the session
 //! cookies of that request (kept in the client's cookie store). The token
 //! is fetched with HEAD on the service root, with GET when HEAD is refused
-//! (405, 403, 501), once per service at a time — concurrent writers wait
-//! and reuse it — and fetched again once when a write is answered with
-//! `403` and `X-CSRF-Token: Required`.
+//! or fails (a HEAD answer has no body for SAP's message; not on 429 or
+//! 5xx), once per service at a time — concurrent writers wait and reuse
+//! it — and fetched again once when a write is answered with `403` and
+//! `X-CSRF-Token: Required`. [`ODataClient::fetch_csrf_token`] does the
+//! same on demand, for the hub's `check`.
 
 mod config;
 mod csrf;
@@ -23,6 +25,7 @@ use std::time::SystemTime;
 use url::Url;
 
 pub use config::{Auth, ClientConfig};
+pub use csrf::CsrfFetch;
 pub use paging::next_link;
 pub use response::{Response, check, failure, retry_after};
 
