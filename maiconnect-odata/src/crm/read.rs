@@ -1,16 +1,18 @@
 //! Reads: activities, contacts, partners, employees, relationships.
 
 use chrono::{DateTime, Utc};
-use maiconnect_core::ids::{ActivityId, EmailAddress, PartnerNo};
-use maiconnect_core::model::{BusinessPartner, Employee, ObjectKind, Record, Relationship, S4Key};
+use maiconnect_core::ids::{ActivityId, EmailAddress, PartnerNo, Version};
+use maiconnect_core::model::{
+    BusinessPartner, Contact, Employee, ObjectKind, PartnerCategory, Record, Relationship, S4Key,
+};
 use maiconnect_core::plan::state::S4Item;
 
 use crate::crm::ODataCrm;
 use crate::error::ODataError;
 use crate::mapping::appointment::{self, AppointmentRead, AppointmentWire};
+use crate::mapping::contact::{ContactWire, account_contact, choose_contact, contact_entry};
 use crate::mapping::partner::{
-    AccountWire, ContactWire, EmployeeWire, PartnerAddressWire, RelationshipWire, best_match,
-    choose_contact, contact_entry,
+    AccountWire, EmployeeWire, PartnerAddressWire, RelationshipWire, best_match,
 };
 use crate::mapping::task::{self, TaskRead, TaskWire};
 use crate::profile::{ServiceId, appointment as appt, task as tsk};
@@ -64,7 +66,10 @@ impl ODataCrm {
         task::read(w, r.etag()).map(Some)
     }
 
-    /// Reads a contact person as an Outlook contact.
+    /// Reads a contact person as an Outlook contact: from
+    /// `ContactCollection` with the company of a customer, or — when the
+    /// person has no customer–contact relationship, so that collection does
+    /// not list them — from the account, without company.
     pub async fn read_contact(&self, partner: &PartnerNo) -> Result<Option<S4Item>, ODataError> {
         let q = Query::filter(Filter::eq("contactID", Literal::string(partner.as_str())))
             .expand(&["WorkAddress"]);
@@ -76,12 +81,42 @@ impl ODataCrm {
                 items::<ContactWire<'_>, _>(b, &context, contact_entry)
             })
             .await?;
-        Ok(choose_contact(entries).map(|(version, contact)| S4Item {
+        let found = match choose_contact(entries) {
+            Some(c) => Some(c),
+            None => self.read_account_contact(partner).await?,
+        };
+        Ok(found.map(|(version, contact)| S4Item {
             key: S4Key::Contact(partner.clone()),
             version,
             record: Record::Contact(contact),
             changed_at: None,
         }))
+    }
+
+    /// A person without a customer as a contact: the account's names and
+    /// `eTag`, the e-mail from the partner search (which holds employees'
+    /// addresses too). `None` when there is no such partner or it is an
+    /// organisation.
+    async fn read_account_contact(
+        &self,
+        partner: &PartnerNo,
+    ) -> Result<Option<(Version, Contact)>, ODataError> {
+        let path = entity_path("AccountCollection", &Literal::string(partner.as_str()));
+        let Some(r) = self
+            .client
+            .get_optional(ServiceId::BusinessPartners, &path)
+            .await?
+        else {
+            return Ok(None);
+        };
+        let account: AccountWire<'_> = parse_entity(&r.body, &format!("GET {path}"))?;
+        if account.to_model()?.category == PartnerCategory::Organization {
+            return Ok(None);
+        }
+        let found = self
+            .addresses(Filter::eq("PartnerNo", Literal::string(partner.as_str())))
+            .await?;
+        account_contact(&account, best_match(found).and_then(|p| p.email))
     }
 
     pub(super) async fn read(&self, key: &S4Key) -> Result<Option<S4Item>, ODataError> {

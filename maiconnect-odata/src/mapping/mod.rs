@@ -7,6 +7,7 @@
 //! `$metadata` declares and reporting every cut in a [`WriteReport`].
 
 pub mod appointment;
+pub mod contact;
 pub mod partner;
 pub mod task;
 

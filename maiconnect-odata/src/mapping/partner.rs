@@ -1,225 +1,28 @@
-//! Business partners: contacts (`ContactCollection` + `WorkAddress`),
-//! accounts, employees, relationships and the partner search.
+//! Business partners: accounts, employees, relationships and the partner
+//! search.
 
 use std::borrow::Cow;
 
-use maiconnect_core::ids::{EmailAddress, PartnerNo, Version};
-use maiconnect_core::model::{
-    BusinessPartner, Contact, Employee, PartnerCategory, PostalAddress, Relationship,
-};
+use maiconnect_core::ids::{EmailAddress, PartnerNo};
+use maiconnect_core::model::{BusinessPartner, Employee, PartnerCategory, Relationship};
 use serde::Deserialize;
 
 use crate::error::ODataError;
 use crate::mapping::day_of;
-use crate::wire::json::{EntityMeta, Nav, Text, text};
+use crate::wire::json::{EntityMeta, Text, text};
 use crate::wire::value::parse_datetime;
 
-/// `ContactWorkAddress`.
-#[derive(Debug, Clone, Default, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct WorkAddressWire<'a> {
-    /// `street`.
-    #[serde(default, borrow)]
-    pub street: Option<Text<'a>>,
-    /// `houseNumber`.
-    #[serde(default, borrow)]
-    pub house_number: Option<Text<'a>>,
-    /// `postcode`.
-    #[serde(default, borrow)]
-    pub postcode: Option<Text<'a>>,
-    /// `city`.
-    #[serde(default, borrow)]
-    pub city: Option<Text<'a>>,
-    /// `region`.
-    #[serde(default, borrow)]
-    pub region: Option<Text<'a>>,
-    /// `country`.
-    #[serde(default, borrow)]
-    pub country: Option<Text<'a>>,
-    /// `email`.
-    #[serde(default, borrow)]
-    pub email: Option<Text<'a>>,
-    /// `phone`.
-    #[serde(default, borrow)]
-    pub phone: Option<Text<'a>>,
-    /// `mobilePhone`.
-    #[serde(default, borrow)]
-    pub mobile_phone: Option<Text<'a>>,
-    /// `fax`.
-    #[serde(default, borrow)]
-    pub fax: Option<Text<'a>>,
-}
-
-/// `Contact` of `ContactCollection`: one entry per contact-person
-/// relationship.
-#[derive(Debug, Clone, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct ContactWire<'a> {
-    /// `__metadata`.
-    #[serde(rename = "__metadata", default, borrow)]
-    pub meta: Option<EntityMeta<'a>>,
-    /// `contactID`.
-    #[serde(rename = "contactID", borrow)]
-    pub contact_id: Cow<'a, str>,
-    /// `accountID`.
-    #[serde(rename = "accountID", default, borrow)]
-    pub account_id: Option<Text<'a>>,
-    /// `firstName`.
-    #[serde(default, borrow)]
-    pub first_name: Option<Text<'a>>,
-    /// `lastName`.
-    #[serde(default, borrow)]
-    pub last_name: Option<Text<'a>>,
-    /// `middleName`.
-    #[serde(default, borrow)]
-    pub middle_name: Option<Text<'a>>,
-    /// `fullName`.
-    #[serde(default, borrow)]
-    pub full_name: Option<Text<'a>>,
-    /// `title`.
-    #[serde(default, borrow)]
-    pub title: Option<Text<'a>>,
-    /// `academicTitle`.
-    #[serde(default, borrow)]
-    pub academic_title: Option<Text<'a>>,
-    /// `function`.
-    #[serde(default, borrow)]
-    pub function: Option<Text<'a>>,
-    /// `department`.
-    #[serde(default, borrow)]
-    pub department: Option<Text<'a>>,
-    /// `company`.
-    #[serde(default, borrow)]
-    pub company: Option<Text<'a>>,
-    /// `eTag`.
-    #[serde(default, borrow)]
-    pub e_tag: Option<Text<'a>>,
-    /// `WorkAddress`.
-    #[serde(rename = "WorkAddress", default, borrow)]
-    pub work_address: Nav<WorkAddressWire<'a>>,
-}
-
-fn email(v: &Option<Text<'_>>) -> Option<EmailAddress> {
+pub(super) fn email(v: &Option<Text<'_>>) -> Option<EmailAddress> {
     v.as_deref()
         .filter(|e| !e.trim().is_empty())
         .and_then(|e| e.parse().ok())
 }
 
-fn street(a: &WorkAddressWire<'_>) -> String {
-    let s = text(&a.street).trim();
-    let n = text(&a.house_number).trim();
-    match (s.is_empty(), n.is_empty()) {
-        (_, true) => s.to_owned(),
-        (true, false) => n.to_owned(),
-        (false, false) => format!("{s} {n}"),
-    }
-}
-
-/// One entry of a contact person: its customer, version and contact.
-#[derive(Debug, Clone, PartialEq)]
-pub struct ContactEntry {
-    /// `accountID` (empty when the entry has no customer).
-    pub account: String,
-    /// `eTag`.
-    pub version: Version,
-    /// The contact as Outlook shows it.
-    pub contact: Contact,
-}
-
-/// Reads the contact from the entries of one contact person (one per
-/// customer): the entry with the lowest `accountID` that has one gives the
-/// company, so the choice is stable. `None` when there is no entry.
-pub fn read_contact(
-    entries: Vec<ContactWire<'_>>,
-) -> Result<Option<(Version, Contact)>, ODataError> {
-    let entries = entries
-        .into_iter()
-        .map(contact_entry)
-        .collect::<Result<Vec<_>, _>>()?;
-    Ok(choose_contact(entries))
-}
-
-/// The entry that stands for the contact person (see [`read_contact`]).
-pub fn choose_contact(entries: Vec<ContactEntry>) -> Option<(Version, Contact)> {
-    entries
-        .into_iter()
-        .min_by(|a, b| (a.account.is_empty(), &a.account).cmp(&(b.account.is_empty(), &b.account)))
-        .map(|e| (e.version, e.contact))
-}
-
-/// Reads one entry of `ContactCollection`.
-pub fn contact_entry(w: ContactWire<'_>) -> Result<ContactEntry, ODataError> {
-    let object = format!("ContactCollection(contactID='{}')", w.contact_id);
-    let etag = w
-        .e_tag
-        .as_deref()
-        .filter(|e| !e.is_empty())
-        .or_else(|| w.meta.as_ref().and_then(|m| m.etag.as_deref()))
-        .ok_or_else(|| {
-            ODataError::mapping(
-                &object,
-                "eTag",
-                "",
-                "is empty; the profile requires eTag on contacts",
-            )
-        })?;
-    let version: Version = etag.parse().map_err(|e| {
-        ODataError::mapping(
-            &object,
-            "eTag",
-            etag,
-            format!("is not a usable version ({e})"),
-        )
-    })?;
-    let given = text(&w.first_name).to_owned();
-    let surname = text(&w.last_name).to_owned();
-    let file_as = match (given.is_empty(), surname.is_empty()) {
-        (_, true) => given.clone(),
-        (true, false) => surname.clone(),
-        (false, false) => format!("{surname}, {given}"),
-    };
-    let display = match text(&w.full_name).trim() {
-        "" => format!("{given} {surname}").trim().to_owned(),
-        f => f.to_owned(),
-    };
-    let title = match text(&w.academic_title).trim() {
-        "" => text(&w.title).trim().to_owned(),
-        t => t.to_owned(),
-    };
-    let address = match &w.work_address {
-        Nav::Loaded(v) => v.first().cloned().unwrap_or_default(),
-        Nav::Deferred => WorkAddressWire::default(),
-    };
-    let contact = Contact {
-        given_name: given,
-        surname,
-        middle_name: text(&w.middle_name).to_owned(),
-        title,
-        file_as,
-        display_name: display,
-        company: text(&w.company).to_owned(),
-        department: text(&w.department).to_owned(),
-        job_title: text(&w.function).to_owned(),
-        emails: email(&address.email).into_iter().collect(),
-        business_phone: text(&address.phone).to_owned(),
-        mobile_phone: text(&address.mobile_phone).to_owned(),
-        business_fax: text(&address.fax).to_owned(),
-        business_address: PostalAddress {
-            street: street(&address),
-            city: text(&address.city).to_owned(),
-            state: text(&address.region).to_owned(),
-            postal_code: text(&address.postcode).to_owned(),
-            country: text(&address.country).to_owned(),
-        },
-    };
-    Ok(ContactEntry {
-        account: text(&w.account_id).to_owned(),
-        version,
-        contact,
-    })
-}
-
-fn category(object: &str, property: &'static str, v: &str) -> Result<PartnerCategory, ODataError> {
+pub(super) fn category(
+    object: &str,
+    property: &'static str,
+    v: &str,
+) -> Result<PartnerCategory, ODataError> {
     match v.trim() {
         "1" => Ok(PartnerCategory::Person),
         "2" => Ok(PartnerCategory::Organization),
@@ -247,6 +50,9 @@ fn partner_no(object: &str, property: &'static str, v: &str) -> Result<PartnerNo
 /// `Account` of `AccountCollection`.
 #[derive(Debug, Clone, Deserialize)]
 pub struct AccountWire<'a> {
+    /// `__metadata`.
+    #[serde(rename = "__metadata", default, borrow)]
+    pub meta: Option<EntityMeta<'a>>,
     /// `accountID`.
     #[serde(rename = "accountID", borrow)]
     pub account_id: Cow<'a, str>,
@@ -256,6 +62,15 @@ pub struct AccountWire<'a> {
     /// `fullName`.
     #[serde(rename = "fullName", default, borrow)]
     pub full_name: Option<Text<'a>>,
+    /// `name1`: an organisation's name, a person's last name.
+    #[serde(default, borrow)]
+    pub name1: Option<Text<'a>>,
+    /// `name2`: an organisation's second name line, a person's first name.
+    #[serde(default, borrow)]
+    pub name2: Option<Text<'a>>,
+    /// `eTag`.
+    #[serde(rename = "eTag", default, borrow)]
+    pub e_tag: Option<Text<'a>>,
 }
 
 impl AccountWire<'_> {
@@ -421,23 +236,6 @@ mod tests {
     use maiconnect_core::testing::samples;
 
     use super::*;
-    use crate::wire::json::parse_page;
-
-    #[test]
-    fn a_contact_reads_with_its_work_address_and_first_company() {
-        let body = r#"{"d":{"results":[
-          {"contactID":"0000000100","accountID":"0000000300","firstName":"Olga","lastName":"Meyer","fullName":"Olga Meyer","company":"Other GmbH","eTag":"E2","WorkAddress":{"__deferred":{}}},
-          {"contactID":"0000000100","accountID":"0000000200","firstName":"Olga","lastName":"Meyer","middleName":"","fullName":"Olga Meyer",
-           "title":"Frau","academicTitle":"Dr.","function":"Head of Purchasing","department":"Purchasing","company":"Customer AG","eTag":"20261127093000",
-           "WorkAddress":{"__metadata":{"type":"X.ContactWorkAddress"},"contactID":"0000000100","accountID":"0000000200","street":"Hauptstr.","houseNumber":"1",
-             "postcode":"69190","city":"Walldorf","region":"BW","country":"DE","email":"Olga.Meyer@customer.example","phone":"+49 6227 1","mobilePhone":"+49 170 1","fax":""}}
-        ]}}"#;
-        let page = parse_page::<ContactWire<'_>>(body.as_bytes(), "t").unwrap();
-        let (v, c) = read_contact(page.results).unwrap().unwrap();
-        assert_eq!(v.as_str(), "20261127093000");
-        assert_eq!(c, samples::contact_a());
-        assert_eq!(read_contact(Vec::new()).unwrap(), None);
-    }
 
     #[test]
     fn partners_employees_and_relationships() {
