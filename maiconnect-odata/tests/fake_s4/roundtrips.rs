@@ -1,35 +1,18 @@
+//! Round trips through the adapter: appointments with attendee changes,
+//! cut texts and attachments; tasks with a stale ETag; an expired CSRF
+//! token and a refused HEAD.
+
 use maiconnect_core::model::{Attachment, AttachmentContent, Record, S4Key};
 use maiconnect_core::plan::fields::Field;
 use maiconnect_core::ports::Crm;
 use maiconnect_core::testing::samples;
-use maiconnect_fakes::s4::{FakeS4, FakeS4Config, FakeS4Handle, demo};
-use maiconnect_odata::{ClientConfig, MappingConfig, ODataClient, ODataCrm};
 
-async fn make() -> (ODataCrm, FakeS4Handle) {
-    let h: FakeS4Handle = FakeS4::start(FakeS4Config {
-        seed: Some(7),
-        ..FakeS4Config::default()
-    })
-    .await
-    .unwrap();
-    demo::seed(
-        &h,
-        chrono::DateTime::<chrono::Utc>::from(std::time::SystemTime::now()),
-    )
-    .unwrap();
-    let (user, password) = h.credentials();
-    let cfg = ClientConfig::new(&h.base_url(), &user, &password)
-        .unwrap()
-        .with_sap_client(h.client());
-    let mut m = MappingConfig::default();
-    m.text_types
-        .insert("ZMAI".parse().unwrap(), "A002".parse().unwrap());
-    (ODataCrm::new(ODataClient::new(cfg).unwrap(), m), h)
-}
+use crate::fixture::{crm, fake_s4};
 
 #[tokio::test]
 async fn appointments_round_trip_with_attendees_cuts_and_attachments() {
-    let (crm, _h) = make().await;
+    let s4 = fake_s4().await;
+    let crm = crm(&s4);
     let key = S4Key::Appointment("0050568c-0000-0000-0000-00000000aaaa".parse().unwrap());
     let mut a = samples::appointment_a();
     a.attachments.clear();
@@ -122,7 +105,8 @@ async fn appointments_round_trip_with_attendees_cuts_and_attachments() {
 
 #[tokio::test]
 async fn tasks_round_trip() {
-    let (crm, _h) = make().await;
+    let s4 = fake_s4().await;
+    let crm = crm(&s4);
     let key = S4Key::Task("0050568c-0000-0000-0000-00000000bbbb".parse().unwrap());
     let mut t = samples::task_a();
     t.attachments.clear();
@@ -158,8 +142,9 @@ async fn tasks_round_trip() {
 
 #[tokio::test]
 async fn expired_tokens_and_refused_head_are_handled() {
-    let (crm, h) = make().await;
-    h.set_head_allowed(false);
+    let s4 = fake_s4().await;
+    let crm = crm(&s4);
+    s4.set_head_allowed(false);
     let key = S4Key::Task("0050568c-0000-0000-0000-00000000cccc".parse().unwrap());
     let mut t = samples::task_a();
     t.attachments.clear();
@@ -167,7 +152,7 @@ async fn expired_tokens_and_refused_head_are_handled() {
         .create(&key, &Record::Task(t.clone()), None)
         .await
         .unwrap();
-    h.expire_csrf_tokens();
+    s4.expire_csrf_tokens();
     t.subject = "again".into();
     crm.update(&key, &v1, &[Field::Subject], &Record::Task(t))
         .await
