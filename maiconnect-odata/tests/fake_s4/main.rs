@@ -1,8 +1,9 @@
 //! The adapter against the fake S/4HANA of `tests/fakes` (a stateful SAP
 //! Gateway speaking the six services of PROFILE.md): the core's CRM
 //! conformance suite, the start-up check, round trips of appointments and
-//! tasks.
+//! tasks, CSRF token handling.
 
 mod conformance;
+mod csrf;
 mod fixture;
 mod roundtrips;
