@@ -156,16 +156,66 @@ fn with_user(hub: &Hub, mailbox: &str, change: impl FnOnce(&mut Policy, usize)) 
     apply(hub, policy)
 }
 
-/// `DELETE /admin/users/{mailbox}`.
+/// `DELETE /admin/users/{mailbox}`: the user and their subscriptions go.
 pub async fn remove(State(hub): State<Arc<Hub>>, Path(mailbox): Path<String>) -> Response {
-    with_user(&hub, &mailbox, |p, i| {
+    // Taken before the user goes: afterwards the keeper no longer knows
+    // the user's environment and could only forget the subscriptions.
+    let before = hub.policy();
+    let subscriptions = hub.store.subscriptions().await.unwrap_or_default();
+    let response = with_user(&hub, &mailbox, |p, i| {
         p.users.remove(i);
-    })
+    });
+    if response.status() != StatusCode::NO_CONTENT {
+        return response;
+    }
+    let Ok(mailbox) = mailbox.parse::<Mailbox>() else {
+        return response;
+    };
+    let env = before
+        .user(&mailbox)
+        .and_then(|u| hub.environments.get(&u.environment));
+    for s in subscriptions.iter().filter(|s| s.mailbox == mailbox) {
+        if let (Some(env), Some(id)) = (env, &s.server_id) {
+            let _permit = env.permits.acquire().await;
+            // Best effort: one that stays is ended by its next
+            // notification, which is answered `Unsubscribe`.
+            let _ = env.mailboxes.unsubscribe(&mailbox, id).await;
+        }
+        let _ = hub.store.remove_subscription(&s.token).await;
+    }
+    response
 }
 
 /// `POST /admin/users/{mailbox}/enable`.
 pub async fn enable(State(hub): State<Arc<Hub>>, Path(mailbox): Path<String>) -> Response {
-    with_user(&hub, &mailbox, |p, i| p.users[i].enabled = true)
+    let was_off = mailbox
+        .parse::<Mailbox>()
+        .ok()
+        .and_then(|m| hub.policy().user(&m).map(|u| (m, !u.enabled)));
+    let response = with_user(&hub, &mailbox, |p, i| p.users[i].enabled = true);
+    if response.status() == StatusCode::NO_CONTENT
+        && let Some((mailbox, true)) = was_off
+    {
+        // S/4HANA's changes made while the user was off reached no one, and
+        // the mailbox's change listing does not show them: compare everything.
+        let ev = InboxEvent::Resync {
+            mailbox,
+            kind: None,
+            full: true,
+        };
+        if let Err(e) = hub.store.enqueue(&[ev], chrono::Utc::now()).await {
+            return fail(
+                StatusCode::SERVICE_UNAVAILABLE,
+                format!(
+                    "the user is enabled, but the catch-up was not queued: {}",
+                    e.message
+                ),
+                "start a full resync with POST /admin/users/{mailbox}/resync",
+            );
+        }
+        hub.wake.notify_one();
+    }
+    response
 }
 
 /// `POST /admin/users/{mailbox}/disable`.
