@@ -6,7 +6,10 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use axum::Router;
-use axum::extract::DefaultBodyLimit;
+use axum::extract::{DefaultBodyLimit, State};
+use axum::http::StatusCode;
+use axum::middleware;
+use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use maiconnect_core::ports::StateStore;
 use tokio::net::TcpListener;
@@ -27,7 +30,27 @@ pub fn router(hub: Arc<Hub>) -> Router {
         .route("/metrics", get(intake::health::metrics))
         .merge(admin::routes(hub.clone()))
         .layer(DefaultBodyLimit::max(hub.settings.max_body_bytes))
+        .layer(middleware::map_response_with_state(
+            hub.settings.max_body_bytes,
+            explain_too_large,
+        ))
         .with_state(hub)
+}
+
+/// Axum's own answer to an oversized body says neither the limit nor what
+/// to do; this one does.
+async fn explain_too_large(State(limit): State<usize>, response: Response) -> Response {
+    if response.status() != StatusCode::PAYLOAD_TOO_LARGE {
+        return response;
+    }
+    (
+        StatusCode::PAYLOAD_TOO_LARGE,
+        intake::json_error(
+            &format!("the request body is larger than the {limit} bytes the hub accepts"),
+            "send smaller requests (fewer S/4HANA events per batch), or raise hub.max_body_bytes",
+        ),
+    )
+        .into_response()
 }
 
 /// A hub that runs.
