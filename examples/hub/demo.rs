@@ -116,7 +116,8 @@ Try:
   curl -s {public}/metrics | grep maiconnect_
 
 Change an appointment in S/4HANA (the fake posts the event to the hub):
-  curl -s {s4}/_control/snapshot | head -c 600
+  curl -s {s4}/_control/activities/appointments
+  curl -s -X PATCH {s4}/_control/activities/appointments/<GUID> -H 'content-type: application/json' -d '{{"Description":"Moved"}}'
 
 The configuration the demo runs with is {data}/maiconnect.toml.
 "#,

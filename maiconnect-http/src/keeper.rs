@@ -2,7 +2,7 @@
 //! renewed when it falls silent, with the gap caught up through the
 //! change listing; a new user gets an initial sync first.
 
-use std::collections::BTreeSet;
+use std::collections::{HashMap, HashSet};
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -13,6 +13,7 @@ use maiconnect_core::model::Folder;
 use maiconnect_core::policy::{Policy, User};
 use maiconnect_core::ports::{InboxEvent, StateStore, SubscriptionRecord};
 use tokio::sync::watch;
+use tokio::task::JoinSet;
 
 use crate::hub::Hub;
 
@@ -73,23 +74,33 @@ pub async fn run(hub: Arc<Hub>, mut stop: watch::Receiver<bool>) {
     }
 }
 
-/// One round: subscribe, renew and unsubscribe as needed.
-pub async fn tick(hub: &Hub, now: DateTime<Utc>) -> Result<(), PortError> {
+/// One round: subscribe, renew and unsubscribe as needed. Subscribing runs
+/// for many mailboxes at once, within each environment's concurrency limit.
+pub async fn tick(hub: &Arc<Hub>, now: DateTime<Utc>) -> Result<(), PortError> {
     let policy = hub.policy();
     let subs = hub.store.subscriptions().await?;
-    let mut wanted: BTreeSet<(Mailbox, Folder)> = BTreeSet::new();
+    let by_key: HashMap<(Mailbox, Folder), &SubscriptionRecord> = subs
+        .iter()
+        .filter_map(|s| s.folders.first().map(|f| ((s.mailbox.clone(), *f), s)))
+        .collect();
+    let mut wanted: HashSet<(Mailbox, Folder)> = HashSet::new();
     let (mut healthy, mut silent, mut failing) = (0, 0, 0);
+    let mut resyncs = Vec::new();
+    let mut work: JoinSet<Result<(), PortError>> = JoinSet::new();
     for user in policy.users.iter().filter(|u| u.enabled) {
         for folder in folders(&policy) {
-            wanted.insert((user.mailbox.clone(), folder));
-            let existing = subs
-                .iter()
-                .find(|s| s.mailbox == user.mailbox && s.folders == [folder]);
+            let key = (user.mailbox.clone(), folder);
+            let existing = by_key.get(&key).copied();
+            wanted.insert(key);
             match existing {
                 None => {
                     // A new user (or folder): catch up first, then listen.
                     let full = hub.store.cursor(&user.mailbox, folder).await?.is_none();
-                    enqueue_resync(hub, user, folder, full, now).await?;
+                    resyncs.push(InboxEvent::Resync {
+                        mailbox: user.mailbox.clone(),
+                        kind: Some(folder.kind()),
+                        full,
+                    });
                     let record = SubscriptionRecord {
                         token: uuid::Uuid::new_v4().simple().to_string(),
                         mailbox: user.mailbox.clone(),
@@ -101,33 +112,35 @@ pub async fn tick(hub: &Hub, now: DateTime<Utc>) -> Result<(), PortError> {
                         failures: 0,
                         last_error: None,
                     };
-                    subscribe(hub, user, record, now).await?;
+                    work.spawn(subscribe(hub.clone(), user.clone(), record, now, None));
                 }
                 Some(s) => match health(hub, s, now) {
                     Health::Healthy => healthy += 1,
                     Health::Failing => {
                         failing += 1;
                         if retry_due(s, now) {
-                            subscribe(hub, user, s.clone(), now).await?;
+                            work.spawn(subscribe(hub.clone(), user.clone(), s.clone(), now, None));
                         }
                     }
                     Health::Silent => {
                         silent += 1;
                         tracing::warn!(mailbox = %user.mailbox, %folder, last_seen = %s.last_seen, "subscription silent: renewing and catching up");
-                        if let Some(old) = &s.server_id
-                            && let Some(env) = hub.environments.get(&user.environment)
-                        {
-                            // Best effort: a dropped subscription is gone anyway.
-                            let _ = env.mailboxes.unsubscribe(&user.mailbox, old).await;
-                        }
                         let mut renewed = s.clone();
-                        renewed.server_id = None;
-                        subscribe(hub, user, renewed, now).await?;
-                        enqueue_resync(hub, user, folder, false, now).await?;
+                        let old = renewed.server_id.take();
+                        work.spawn(subscribe(hub.clone(), user.clone(), renewed, now, old));
+                        resyncs.push(InboxEvent::Resync {
+                            mailbox: user.mailbox.clone(),
+                            kind: Some(folder.kind()),
+                            full: false,
+                        });
                     }
                 },
             }
         }
+    }
+    if !resyncs.is_empty() {
+        hub.store.enqueue(&resyncs, now).await?;
+        hub.wake.notify_one();
     }
     // Subscriptions of removed or disabled users, or folders no longer synced.
     for s in &subs {
@@ -136,16 +149,29 @@ pub async fn tick(hub: &Hub, now: DateTime<Utc>) -> Result<(), PortError> {
             .iter()
             .all(|f| wanted.contains(&(s.mailbox.clone(), *f)));
         if !keep {
-            if let (Some(id), Some(user)) = (&s.server_id, policy.user(&s.mailbox))
-                && let Some(env) = hub.environments.get(&user.environment)
-            {
-                let _ = env.mailboxes.unsubscribe(&s.mailbox, id).await;
-            }
-            hub.store.remove_subscription(&s.token).await?;
+            let (hub, s, user) = (hub.clone(), s.clone(), policy.user(&s.mailbox).cloned());
+            work.spawn(async move {
+                if let (Some(id), Some(user)) = (&s.server_id, user)
+                    && let Some(env) = hub.environments.get(&user.environment)
+                {
+                    let _permit = env.permits.acquire().await;
+                    let _ = env.mailboxes.unsubscribe(&s.mailbox, id).await;
+                }
+                hub.store.remove_subscription(&s.token).await
+            });
+        }
+    }
+    let mut first_error = None;
+    while let Some(done) = work.join_next().await {
+        if let Ok(Err(e)) = done {
+            first_error.get_or_insert(e);
         }
     }
     hub.metrics.set_subscriptions(healthy, silent, failing);
-    Ok(())
+    match first_error {
+        Some(e) => Err(e),
+        None => Ok(()),
+    }
 }
 
 /// Retries a failing subscription with back-off: 1, 2, 4 … 60 minutes.
@@ -155,28 +181,13 @@ fn retry_due(s: &SubscriptionRecord, now: DateTime<Utc>) -> bool {
     now - s.last_seen >= wait
 }
 
-async fn enqueue_resync(
-    hub: &Hub,
-    user: &User,
-    folder: Folder,
-    full: bool,
-    now: DateTime<Utc>,
-) -> Result<(), PortError> {
-    let ev = InboxEvent::Resync {
-        mailbox: user.mailbox.clone(),
-        kind: Some(folder.kind()),
-        full,
-    };
-    hub.store.enqueue(&[ev], now).await?;
-    hub.wake.notify_one();
-    Ok(())
-}
-
+/// Subscribes (ending the replaced subscription `old` first, best effort).
 async fn subscribe(
-    hub: &Hub,
-    user: &User,
+    hub: Arc<Hub>,
+    user: User,
     mut record: SubscriptionRecord,
     now: DateTime<Utc>,
+    old: Option<maiconnect_core::ports::SubscriptionId>,
 ) -> Result<(), PortError> {
     let Some(env) = hub.environments.get(&user.environment) else {
         record.failures += 1;
@@ -187,6 +198,11 @@ async fn subscribe(
         record.last_seen = now;
         return hub.store.save_subscription(&record).await;
     };
+    let _permit = env.permits.acquire().await;
+    if let Some(old) = &old {
+        // A dropped subscription is gone anyway; ending it only stops stray calls.
+        let _ = env.mailboxes.unsubscribe(&user.mailbox, old).await;
+    }
     let url = format!(
         "{}{}",
         hub.settings.public_url(),

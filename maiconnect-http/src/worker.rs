@@ -78,6 +78,9 @@ pub async fn run(hub: Arc<Hub>, mut stop: watch::Receiver<bool>) {
                 _ = tokio::time::sleep(Duration::from_millis(250)) => {}
                 _ = stop.changed() => {}
             }
+            // Let a few more finish, so that one look into the inbox serves
+            // several free workers.
+            tokio::time::sleep(Duration::from_millis(2)).await;
         }
     }
     // Let the entries in flight finish; what does not finish in time stays

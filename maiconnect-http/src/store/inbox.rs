@@ -74,11 +74,8 @@ impl SqliteStore {
         events: &[InboxEvent],
         now: DateTime<Utc>,
     ) -> Result<Vec<InboxId>, PortError> {
-        let mut conn = self.conn();
-        let tx = conn.transaction().map_err(db)?;
-        let ids = insert(&tx, events, now)?;
-        tx.commit().map_err(db)?;
-        Ok(ids)
+        // The hub acknowledges these as soon as this returns.
+        self.durably(|tx| insert(tx, events, now))
     }
 
     pub(crate) fn claim_events(

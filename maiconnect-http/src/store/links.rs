@@ -147,14 +147,16 @@ impl SqliteStore {
 
     pub(crate) fn put_intent(&self, intent: &Intent) -> Result<(), PortError> {
         let (pair, data) = (to_json(&intent.pair)?, to_json(intent)?);
-        self.conn()
-            .execute(
+        // The create follows right after: the intent must outlive a power loss.
+        self.durably(|tx| {
+            tx.execute(
                 "INSERT INTO intents (mailbox, pair, data) VALUES (?1, ?2, ?3)
                  ON CONFLICT (mailbox, pair) DO UPDATE SET data = excluded.data",
                 params![intent.mailbox.as_str(), pair, data],
             )
             .map_err(db)?;
-        Ok(())
+            Ok(())
+        })
     }
 
     pub(crate) fn get_intent(

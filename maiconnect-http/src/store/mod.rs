@@ -1,9 +1,18 @@
 //! The hub's state store on SQLite: links, intents, change cursors,
 //! subscriptions, the durable inbox, held deletes and the audit journal.
 //!
-//! One file, WAL journal, `synchronous=FULL`: a transaction that returned is
-//! on disk, so the inbox is durable before the hub answers 2xx or `OK`. The
-//! schema is versioned with `PRAGMA user_version` and migrated forward on
+//! One file in WAL mode. Two kinds of commit:
+//!
+//! * **Durable** (`synchronous=FULL`, the WAL is fsynced): what the hub
+//!   promises to the outside world — inbox events before the hub answers 2xx
+//!   or `OK` — and intents before it creates something outside. Such a commit
+//!   also makes every earlier commit durable.
+//! * **Ordinary** (`synchronous=NORMAL`): everything else. It survives a crash
+//!   of the process; only a power loss can take back the last few, and what
+//!   they recorded is recovered from the durable intents and the tags in the
+//!   mailbox items.
+//!
+//! The schema is versioned with `PRAGMA user_version` and migrated forward on
 //! open. One connection behind a mutex serves the whole hub: every
 //! statement is short, and SQLite serialises writers anyway.
 
@@ -13,7 +22,8 @@ mod migrations;
 mod misc;
 mod port;
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Mutex, MutexGuard};
 
 use chrono::{DateTime, TimeZone, Utc};
@@ -23,6 +33,53 @@ use rusqlite::Connection;
 /// The SQLite state store.
 pub struct SqliteStore {
     conn: Mutex<Connection>,
+    durability: Durability,
+}
+
+/// Group commit: durable operations commit ordinarily (under the connection
+/// lock, microseconds), then wait for one fsync of the WAL file that covers
+/// every commit made before it. The fsync runs outside the connection lock,
+/// so other work goes on meanwhile, and operations that arrive while one
+/// fsync runs share the next.
+struct Durability {
+    /// The WAL file; `None` for a store in memory.
+    wal: Option<PathBuf>,
+    /// Commits that must become durable, counted.
+    written: AtomicU64,
+    /// How many of them an fsync has covered; held while syncing.
+    synced: Mutex<u64>,
+}
+
+impl Durability {
+    fn sync_through(&self, seq: u64) -> Result<(), PortError> {
+        let Some(wal) = &self.wal else { return Ok(()) };
+        let mut synced = self.synced.lock().unwrap_or_else(|p| p.into_inner());
+        if *synced >= seq {
+            return Ok(());
+        }
+        let target = self.written.load(Ordering::SeqCst);
+        // fsync works on the file, whoever opened it: this flushes every
+        // commit SQLite has written to the WAL so far. A checkpoint in
+        // between has synced what it moved (synchronous=NORMAL syncs the
+        // WAL before and the database after each checkpoint).
+        match std::fs::File::open(wal) {
+            Ok(f) => f.sync_data().map_err(|e| {
+                PortError::new(
+                    ErrorKind::Unavailable,
+                    format!("state store: fsync of {}: {e}", wal.display()),
+                )
+            })?,
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
+            Err(e) => {
+                return Err(PortError::new(
+                    ErrorKind::Unavailable,
+                    format!("state store: {}: {e}", wal.display()),
+                ));
+            }
+        }
+        *synced = target;
+        Ok(())
+    }
 }
 
 impl std::fmt::Debug for SqliteStore {
@@ -40,26 +97,33 @@ impl SqliteStore {
                 format!("cannot open the state store {}: {e}; check that the directory exists and is writable", path.display()),
             )
         })?;
-        SqliteStore::setup(conn)
+        let mut wal = path.as_os_str().to_owned();
+        wal.push("-wal");
+        SqliteStore::setup(conn, Some(PathBuf::from(wal)))
     }
 
     /// A store in memory (tests).
     pub fn open_in_memory() -> Result<SqliteStore, PortError> {
         let conn = Connection::open_in_memory().map_err(db)?;
-        SqliteStore::setup(conn)
+        SqliteStore::setup(conn, None)
     }
 
-    fn setup(conn: Connection) -> Result<SqliteStore, PortError> {
+    fn setup(conn: Connection, wal: Option<PathBuf>) -> Result<SqliteStore, PortError> {
         conn.busy_timeout(std::time::Duration::from_secs(10))
             .map_err(db)?;
         conn.pragma_update(None, "journal_mode", "WAL")
             .map_err(db)?;
-        conn.pragma_update(None, "synchronous", "FULL")
+        conn.pragma_update(None, "synchronous", "NORMAL")
             .map_err(db)?;
         conn.pragma_update(None, "foreign_keys", "ON").map_err(db)?;
         migrations::migrate(&conn)?;
         Ok(SqliteStore {
             conn: Mutex::new(conn),
+            durability: Durability {
+                wal,
+                written: AtomicU64::new(0),
+                synced: Mutex::new(0),
+            },
         })
     }
 
@@ -69,11 +133,43 @@ impl SqliteStore {
         self.conn.lock().unwrap_or_else(|p| p.into_inner())
     }
 
+    /// Runs `f` in a transaction and returns once its commit is on disk.
+    pub(crate) fn durably<T>(
+        &self,
+        f: impl FnOnce(&rusqlite::Transaction<'_>) -> Result<T, PortError>,
+    ) -> Result<T, PortError> {
+        let (out, seq) = {
+            let mut conn = self.conn();
+            let tx = conn.transaction().map_err(db)?;
+            let out = f(&tx)?;
+            tx.commit().map_err(db)?;
+            // Counted under the connection lock, so counts follow commit order.
+            (
+                out,
+                self.durability.written.fetch_add(1, Ordering::SeqCst) + 1,
+            )
+        };
+        self.durability.sync_through(seq)?;
+        Ok(out)
+    }
+
     /// The schema version after migration.
     pub fn schema_version(&self) -> Result<i64, PortError> {
         self.conn()
             .pragma_query_value(None, "user_version", |r| r.get(0))
             .map_err(db)
+    }
+}
+
+/// Runs a blocking store call without stalling the async runtime: on a
+/// multi-threaded runtime the thread first hands its other tasks to the rest
+/// (a durable commit waits for the disk).
+pub(crate) fn blocking<T>(f: impl FnOnce() -> T) -> T {
+    match tokio::runtime::Handle::try_current() {
+        Ok(h) if h.runtime_flavor() == tokio::runtime::RuntimeFlavor::MultiThread => {
+            tokio::task::block_in_place(f)
+        }
+        _ => f(),
     }
 }
 
