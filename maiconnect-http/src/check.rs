@@ -3,6 +3,8 @@
 
 use std::fmt;
 
+use maiconnect_odata::ODataClient;
+use maiconnect_odata::profile::ServiceId;
 use serde::Serialize;
 
 use crate::hub::Hub;
@@ -59,6 +61,28 @@ impl fmt::Display for CheckReport {
     }
 }
 
+/// Fetches a CSRF token for the appointment service as every write does
+/// first (HEAD, GET fallback): shows that writes can start — the role, the
+/// logon session, no proxy dropping the `X-CSRF-Token` header.
+async fn csrf_line(client: &ODataClient) -> CheckLine {
+    let what = "S/4HANA CSRF token".to_owned();
+    match client.fetch_csrf_token(ServiceId::Appointments).await {
+        Ok(fetched) => CheckLine {
+            ok: true,
+            what,
+            detail: fetched.to_string(),
+        },
+        Err(e) => CheckLine {
+            ok: false,
+            what,
+            detail: format!(
+                "{e}\nfix: the communication user needs the role /NAG/SAP_MAICONNECT; a 403 on fetch means the user lacks it (or the role does not include {}); a 401 means wrong credentials or sap-client",
+                ServiceId::Appointments
+            ),
+        },
+    }
+}
+
 /// Runs every check against the hub's configuration.
 pub async fn run_check(hub: &Hub) -> CheckReport {
     let mut r = CheckReport::default();
@@ -88,6 +112,7 @@ pub async fn run_check(hub: &Hub) -> CheckReport {
                 );
             }
         }
+        r.lines.push(csrf_line(odata.client()).await);
     }
     let policy = hub.policy();
     for user in policy.users.iter().filter(|u| u.enabled) {
@@ -135,4 +160,74 @@ pub async fn run_check(hub: &Hub) -> CheckReport {
         }
     }
     r
+}
+
+#[cfg(test)]
+mod tests {
+    use axum::http::{HeaderMap, Method, StatusCode};
+    use axum::response::IntoResponse;
+    use maiconnect_odata::ClientConfig;
+
+    use super::*;
+
+    /// A Gateway that issues tokens to MAICONNECT and refuses everyone
+    /// else as SAP does for a user without the role.
+    async fn gateway(method: Method, headers: HeaderMap) -> axum::response::Response {
+        let auth = headers
+            .get("authorization")
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or_default();
+        // "MAICONNECT:pw"
+        if auth == "Basic TUFJQ09OTkVDVDpwdw==" {
+            assert_eq!(method, Method::HEAD, "a token is fetched with HEAD first");
+            return (StatusCode::OK, [("x-csrf-token", "T0KEN")]).into_response();
+        }
+        let body = r#"{"error":{"code":"/IWFND/CM_CONSUMER/101","message":{"lang":"en","value":"No authorization"}}}"#;
+        (
+            StatusCode::FORBIDDEN,
+            [("content-type", "application/json")],
+            body,
+        )
+            .into_response()
+    }
+
+    async fn client(user: &str) -> ODataClient {
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let addr = listener.local_addr().unwrap();
+        tokio::spawn(async move {
+            let app = axum::Router::new().fallback(gateway);
+            axum::serve(listener, app).await.unwrap();
+        });
+        let config = ClientConfig::new(&format!("http://{addr}"), user, "pw").unwrap();
+        ODataClient::new(config).unwrap()
+    }
+
+    #[tokio::test]
+    async fn the_csrf_line_passes_when_a_token_is_issued() {
+        let line = csrf_line(&client("MAICONNECT").await).await;
+        assert!(line.ok, "{}", line.detail);
+        assert_eq!(line.what, "S/4HANA CSRF token");
+        assert_eq!(
+            line.detail,
+            "/NAG/CRM_APPOINTMENT_SRV_01 issued a token (HEAD)"
+        );
+        assert!(!line.detail.contains("T0KEN"), "the token is not shown");
+    }
+
+    #[tokio::test]
+    async fn a_refused_fetch_names_the_role() {
+        let line = csrf_line(&client("NOROLE").await).await;
+        assert!(!line.ok);
+        for part in [
+            "HTTP 403",
+            "No authorization",
+            "fix: the communication user needs the role /NAG/SAP_MAICONNECT",
+        ] {
+            assert!(
+                line.detail.contains(part),
+                "{part:?} missing in {}",
+                line.detail
+            );
+        }
+    }
 }
