@@ -675,6 +675,32 @@ fn contacts_follow_s4_one_way() {
 }
 
 #[test]
+fn a_contact_whose_company_was_renamed_is_updated_under_the_same_version() {
+    let s = contact_item("100", "1");
+    let e = contact_ex("CK1");
+    let l = link(&s, &e);
+    assert!(
+        cplan(
+            pair(Some(s.clone()), Some(e.clone()), Some(l.clone())),
+            true
+        )
+        .is_empty()
+    );
+    // The customer's name changed; the person, whose version it is, did not.
+    let mut renamed = s;
+    let Record::Contact(c) = &mut renamed.record else {
+        panic!()
+    };
+    c.company = "Customer SE".into();
+    let p = cplan(pair(Some(renamed), Some(e), Some(l)), true);
+    assert_eq!(ops(&p), ["update_exchange", "save_link"]);
+    let Operation::UpdateExchange { fields, .. } = &p.ops[0] else {
+        panic!()
+    };
+    assert_eq!(fields, &vec![Field::Company]);
+}
+
+#[test]
 fn contact_deletions_and_the_user_s_own_contacts() {
     let s = contact_item("100", "1");
     let e = contact_ex("CK1");

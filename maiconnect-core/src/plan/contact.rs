@@ -111,7 +111,10 @@ fn decide(pair: &Pair, member: bool, ctx: &Context<'_>, why: &mut Vec<String>) -
             ) else {
                 return merged(s, e, e, s, ctx, ei);
             };
-            let s4_same = si.version == link.s4_version || s.same_merged(s_seen);
+            // A contact is read from two S/4 objects, the person and the
+            // customer whose name is its company, but its version follows
+            // the person only: the content says whether it changed.
+            let s4_same = s.same_merged(s_seen);
             let ex_same = ei.version == link.exchange_version || e.same_merged(e_seen);
             if s4_same && ex_same {
                 if si.version == link.s4_version && ei.version == link.exchange_version {
