@@ -17,6 +17,8 @@ use crate::sync::{Hints, Outcome, Syncer};
 
 /// How many changes one listing page asks for.
 const PAGE: u32 = 512;
+/// How many linked items one read asks for when looking for deleted ones.
+const SWEEP_BATCH: usize = 100;
 
 impl Syncer<'_> {
     /// Catches up on `kind` (or every kind the user syncs): `full` compares
@@ -92,6 +94,7 @@ impl Syncer<'_> {
             return self.full(kind, now).await;
         };
         let mut out = Outcome::default();
+        let mut listed: BTreeSet<ItemId> = BTreeSet::new();
         loop {
             let page = match self
                 .mailboxes
@@ -120,6 +123,7 @@ impl Syncer<'_> {
                     MailboxChange::Deleted { id } => items.insert(id.clone(), None),
                 };
             }
+            listed.extend(items.keys().cloned());
             let mut plans = Vec::new();
             for (item, version) in items {
                 let hints = Hints {
@@ -145,9 +149,45 @@ impl Syncer<'_> {
                 .save_cursor(mailbox, kind.folder(), &cursor)
                 .await?;
             if !page.more {
+                let swept = self.sweep_deleted(kind, &listed, now).await?;
+                out.executed.extend(swept.executed);
+                out.held.extend(swept.held);
                 return Ok(out);
             }
         }
+    }
+
+    /// The change listing reports deletes only of items its cursor knew.
+    /// Live notifications do not move the cursor, so an item linked after it
+    /// was taken and deleted while no notification came is not listed: the
+    /// linked items the listing did not mention are read, and those gone
+    /// are planned like a notified delete.
+    async fn sweep_deleted(
+        &self,
+        kind: ObjectKind,
+        listed: &BTreeSet<ItemId>,
+        now: DateTime<Utc>,
+    ) -> Result<Outcome, PortError> {
+        let mailbox = &self.user.mailbox;
+        let unlisted: BTreeSet<ItemId> = self
+            .store
+            .links(mailbox, kind)
+            .await?
+            .into_iter()
+            .map(|l| l.exchange.item)
+            .filter(|i| !listed.contains(i))
+            .collect();
+        let unlisted: Vec<ItemId> = unlisted.into_iter().collect();
+        let mut plans = Vec::new();
+        for chunk in unlisted.chunks(SWEEP_BATCH) {
+            let got = self.mailboxes.get(mailbox, kind.folder(), chunk).await?;
+            for (item, read) in chunk.iter().zip(got) {
+                if matches!(read, Ok(None)) {
+                    plans.extend(self.plan_item(item, kind, Hints::default(), now).await?);
+                }
+            }
+        }
+        self.run(plans, true, now).await
     }
 
     /// Plans every pair of `kind` in the window without executing (the
