@@ -2,10 +2,17 @@
 //! fake Exchange, over HTTP, as in production. One binary, a module per
 //! area.
 
+mod admin;
 mod appointments;
 mod attachments;
+mod bad_input;
+mod conflicts;
+mod contacts;
+mod environments;
 mod harness;
 mod partners;
 mod private;
 mod recurring;
 mod smoke;
+mod subscriptions;
+mod tasks;
