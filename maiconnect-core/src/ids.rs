@@ -184,6 +184,11 @@ text_id!(ItemId);
 pub struct Version(Arc<str>);
 
 impl Version {
+    /// A version no server sends: recorded for a copy whose synced state is
+    /// not known, so that its content is compared.
+    pub fn unknown() -> Version {
+        Version("(unknown)".into())
+    }
     /// The token as the server sent it.
     pub fn as_str(&self) -> &str {
         &self.0

@@ -237,7 +237,7 @@ impl SyncRecord for Appointment {
             Field::When => self.when.same_time(&o.when),
             Field::Private => self.is_private() == o.is_private(),
             Field::Importance => self.importance == o.importance,
-            Field::Attendees => self.attendees == o.attendees,
+            Field::Attendees => same_attendees(&self.attendees, &o.attendees),
             Field::Attachments => same_attachments(&self.attachments, &o.attachments),
             _ => true,
         }
@@ -473,6 +473,12 @@ impl SyncRecord for Contact {
 
 /// Attachments are the same when they hold the same files (by name and
 /// size), whatever the content references say.
+/// Attendees are a set: the order in which each side lists them means
+/// nothing.
+fn same_attendees(a: &[Attendee], b: &[Attendee]) -> bool {
+    a.len() == b.len() && (a == b || a.iter().all(|x| b.contains(x)))
+}
+
 fn same_attachments(a: &[Attachment], b: &[Attachment]) -> bool {
     if a.len() != b.len() {
         return false;

@@ -124,7 +124,7 @@ impl InboxEvent {
     /// Events of one lane are processed one at a time, in order.
     pub fn lane(&self) -> String {
         match self {
-                        // Ordered per object; different objects fan out in parallel.
+            // Ordered per object; different objects fan out in parallel.
             InboxEvent::S4 { event } => format!("s4:{}:{}", event.object_type, event.object_key),
             InboxEvent::S4Object { mailbox, .. }
             | InboxEvent::MailboxItem { mailbox, .. }

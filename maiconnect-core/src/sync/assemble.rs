@@ -191,7 +191,7 @@ impl Syncer<'_> {
 
     /// The mailbox item tagged with `key` (a copy we created but whose link
     /// was lost), if any.
-    async fn find_tagged(&self, key: &S4Key) -> Result<Option<MailboxItem>, PortError> {
+    pub(super) async fn find_tagged(&self, key: &S4Key) -> Result<Option<MailboxItem>, PortError> {
         let found = self
             .mailboxes
             .find_linked(&self.user.mailbox, key.kind().folder(), key)

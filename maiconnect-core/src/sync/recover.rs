@@ -4,16 +4,19 @@
 //! link right after. An intent still there means the process stopped in
 //! between: the create may or may not have happened. Before anything else
 //! reads the mailbox's pairs, each such intent is resolved: if the object
-//! exists, it is linked (and tagged); if not, the intent is dropped and the
-//! next plan creates it again.
+//! exists, it is linked (and tagged); if the original was deleted in the
+//! meantime, the copy is deleted too; if the copy does not exist, the intent
+//! is dropped and the next plan creates it again.
 
 use chrono::{DateTime, Utc};
 
 use crate::error::PortError;
 use crate::exec::Report;
+use crate::ids::Version;
 use crate::model::{ObjectKind, S4Key};
 use crate::plan::operation::{Operation, Plan};
-use crate::plan::state::{Pair, Side};
+use crate::plan::plan_pair;
+use crate::plan::state::{Link, Pair, Side};
 use crate::ports::{Intent, PairKey};
 use crate::sync::Syncer;
 
@@ -29,8 +32,7 @@ impl Syncer<'_> {
     }
 
     async fn resolve(&self, intent: &Intent, now: DateTime<Utc>) -> Result<(), PortError> {
-        let mailbox = &self.user.mailbox;
-        let (s4, exchange) = match &intent.pair {
+        let (s4, exchange, origin) = match &intent.pair {
             PairKey::Exchange(from) => {
                 let Some(id) = intent.activity else {
                     return Ok(());
@@ -42,46 +44,109 @@ impl Syncer<'_> {
                 (
                     self.crm.get(&key).await?,
                     self.read_item(from, intent.kind).await?,
+                    Side::Exchange,
                 )
             }
-            PairKey::S4(key) => {
-                let found = self
-                    .mailboxes
-                    .find_linked(mailbox, intent.kind.folder(), key)
-                    .await?;
-                (self.crm.get(key).await?, found.into_iter().next())
-            }
+            PairKey::S4(key) => (
+                self.crm.get(key).await?,
+                self.find_tagged(key).await?,
+                Side::S4,
+            ),
         };
-        let (Some(s4), Some(exchange)) = (s4, exchange) else {
-            return Ok(());
-        };
-        if self.store.link_by_s4(mailbox, &s4.key).await?.is_some() {
-            return Ok(());
-        }
-        let origin = match intent.pair {
-            PairKey::Exchange(_) => Side::Exchange,
-            PairKey::S4(_) => Side::S4,
-        };
-        let mut ops = Vec::new();
-        if origin == Side::Exchange && !exchange.key.is_occurrence() && exchange.link_key.is_none()
+        if let Some(s4) = &s4
+            && self
+                .store
+                .link_by_s4(&self.user.mailbox, &s4.key)
+                .await?
+                .is_some()
         {
-            ops.push(Operation::TagExchange {
-                key: exchange.key.clone(),
-            });
+            return Ok(());
         }
-        // Record what each side holds now; the next plan merges any
-        // difference by the conflict rule.
-        let save = Operation::SaveLink { origin };
-        ops.insert(0, save);
-        let pair = Pair {
-            s4: Some(s4),
-            exchange: Some(exchange),
-            link: None,
+        // The copy holds what was written, so it serves as the last synced
+        // state of both sides: a difference is a change to the original made
+        // since (edits to the copy before it was linked give way).
+        let copy = match (origin, &s4, &exchange) {
+            (Side::S4, _, Some(e)) => e.record.clone(),
+            (Side::Exchange, Some(s), _) => s.record.clone(),
+            // The copy was never made: the next plan makes it.
+            _ => return Ok(()),
         };
-        let mut plan = Plan::empty(mailbox.clone(), intent.kind, &pair);
-        plan.ops = ops;
-        plan.reasons = vec!["finishing a create that a restart interrupted".into()];
-        let report: Report = self.executor().execute(&pair, &plan, now).await;
+        let (s4_key, exchange_key) = match (&intent.pair, &s4, &exchange) {
+            (_, Some(s), Some(e)) => (s.key.clone(), e.key.clone()),
+            (PairKey::Exchange(from), Some(s), None) => (s.key.clone(), from.clone()),
+            // The original was deleted: the planner deletes the tagged copy.
+            (_, None, Some(_)) => {
+                let pair = Pair {
+                    s4: None,
+                    exchange,
+                    link: None,
+                };
+                let plan = plan_pair(&pair, &self.context(now));
+                return self.finish(&pair, plan, now).await;
+            }
+            _ => return Ok(()),
+        };
+        let untagged = exchange
+            .as_ref()
+            .is_some_and(|e| !e.key.is_occurrence() && e.link_key.is_none());
+        // The original's content is compared with the copy, the copy's
+        // version stands.
+        let (s4_version, exchange_version) = match origin {
+            Side::S4 => (
+                Version::unknown(),
+                exchange
+                    .as_ref()
+                    .map_or_else(Version::unknown, |e| e.version.clone()),
+            ),
+            Side::Exchange => (
+                s4.as_ref()
+                    .map_or_else(Version::unknown, |s| s.version.clone()),
+                Version::unknown(),
+            ),
+        };
+        let link = Link {
+            mailbox: self.user.mailbox.clone(),
+            s4: s4_key,
+            exchange: exchange_key.clone(),
+            s4_version,
+            exchange_version,
+            s4_seen: copy.clone(),
+            exchange_seen: copy,
+            origin,
+        };
+        let pair = Pair {
+            s4,
+            exchange,
+            link: Some(link),
+        };
+        let mut plan = plan_pair(&pair, &self.context(now));
+        if pair.s4.is_some() && pair.exchange.is_some() {
+            if !plan
+                .ops
+                .iter()
+                .any(|op| matches!(op, Operation::SaveLink { .. }))
+            {
+                plan.ops.push(Operation::SaveLink { origin });
+            }
+            if untagged {
+                plan.ops.push(Operation::TagExchange { key: exchange_key });
+            }
+        }
+        self.finish(&pair, plan, now).await
+    }
+
+    async fn finish(
+        &self,
+        pair: &Pair,
+        mut plan: Plan,
+        now: DateTime<Utc>,
+    ) -> Result<(), PortError> {
+        if plan.ops.is_empty() {
+            return Ok(());
+        }
+        plan.reasons
+            .insert(0, "finishing a create that a restart interrupted".into());
+        let report: Report = self.executor().execute(pair, &plan, now).await;
         match report.failure {
             Some(f) => Err(f.error),
             None => Ok(()),
