@@ -105,6 +105,30 @@ impl Run {
         }
     }
 
+    /// CPU seconds used by the hub process and by this process (the fakes).
+    fn cpu(&self) -> (f64, f64) {
+        let secs = |path: String| -> f64 {
+            let stat = std::fs::read_to_string(path).unwrap_or_default();
+            let fields: Vec<&str> = stat
+                .rsplit(')')
+                .next()
+                .unwrap_or("")
+                .split_whitespace()
+                .collect();
+            let ticks = |i: usize| {
+                fields
+                    .get(i)
+                    .and_then(|v| v.parse::<f64>().ok())
+                    .unwrap_or(0.0)
+            };
+            (ticks(11) + ticks(12)) / 100.0
+        };
+        (
+            secs(format!("/proc/{}/stat", self.hub.id())),
+            secs("/proc/self/stat".into()),
+        )
+    }
+
     fn rss(&self) -> (u64, u64) {
         let status =
             std::fs::read_to_string(format!("/proc/{}/status", self.hub.id())).unwrap_or_default();
@@ -441,6 +465,10 @@ async fn burst(args: &Args) {
         rss / 1024,
         peak / 1024
     );
+    let (hub_cpu, fakes_cpu) = run.cpu();
+    println!(
+        "  CPU                          hub {hub_cpu:.1} s, fakes and harness {fakes_cpu:.1} s"
+    );
 }
 
 async fn initial(args: &Args) {
@@ -510,6 +538,10 @@ async fn initial(args: &Args) {
         "  hub RSS                      {} MB now, {} MB peak",
         rss / 1024,
         peak / 1024
+    );
+    let (hub_cpu, fakes_cpu) = run.cpu();
+    println!(
+        "  CPU                          hub {hub_cpu:.1} s, fakes and harness {fakes_cpu:.1} s"
     );
 }
 

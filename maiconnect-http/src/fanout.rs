@@ -56,12 +56,13 @@ async fn activity(
         _ => S4Key::Appointment(id),
     };
     let mut mailboxes: BTreeSet<Mailbox> = BTreeSet::new();
-    for m in hub.store.mailboxes_linked_to(&key)? {
+    for m in hub.store.mailboxes_concerned_by(&key)? {
         if let Some(m) = enabled_mailbox(policy, &m) {
             mailboxes.insert(m.clone());
         }
     }
     // The employees taking part now (a delete has nobody left to ask).
+    let snapshot_seq = hub.store.link_seq();
     let snapshot = hub.crm.get(&key).await?;
     if let Some(item) = &snapshot {
         let partners: Vec<PartnerNo> = match &item.record {
@@ -89,6 +90,7 @@ async fn activity(
             mailbox,
             key: key.clone(),
             snapshot: snapshot.clone(),
+            snapshot_seq: Some(snapshot_seq),
         })
         .collect())
 }
@@ -121,12 +123,13 @@ async fn partner(
     let mut out = Vec::new();
     for person in persons {
         let key = S4Key::Contact(person);
-        for m in hub.store.mailboxes_linked_to(&key)? {
+        for m in hub.store.mailboxes_concerned_by(&key)? {
             if let Some(m) = enabled_mailbox(policy, &m) {
                 out.push(InboxEvent::S4Object {
                     mailbox: m.clone(),
                     key: key.clone(),
                     snapshot: None,
+                    snapshot_seq: None,
                 });
             }
         }
@@ -167,7 +170,7 @@ async fn relationship(
             }
             for m in hub
                 .store
-                .mailboxes_linked_to(&S4Key::Contact(end.clone()))?
+                .mailboxes_concerned_by(&S4Key::Contact(end.clone()))?
             {
                 if let Some(m) = enabled_mailbox(policy, &m) {
                     mailboxes.insert(m.clone());

@@ -148,9 +148,19 @@ async fn work(hub: &Hub, event: &InboxEvent, first: bool, now: DateTime<Utc>) ->
             mailbox,
             key,
             snapshot,
+            snapshot_seq,
         } => {
+            // A snapshot older than our own last write of the object would
+            // undo that write: then read afresh.
+            let fresh = match (snapshot, snapshot_seq) {
+                (Some(_), Some(seq)) => match hub.store.link_written_since(mailbox, key, *seq) {
+                    Ok(written) => !written,
+                    Err(e) => return classify(&e),
+                },
+                _ => false,
+            };
             let hints = Hints {
-                s4: snapshot.as_deref().filter(|_| first).cloned(),
+                s4: snapshot.as_deref().filter(|_| first && fresh).cloned(),
                 trust_link: first,
                 ..Hints::default()
             };

@@ -20,7 +20,7 @@ async fn data_survives_reopening_the_file() {
             full: true,
         };
         assert_eq!(s.enqueue(&[ev], now).await.unwrap().len(), 1);
-        assert_eq!(s.schema_version().unwrap(), 2);
+        assert_eq!(s.schema_version().unwrap(), 3);
     }
     let s = SqliteStore::open(&path).unwrap();
     assert_eq!(s.inbox_depth().await.unwrap(), 1);
@@ -43,4 +43,113 @@ fn a_newer_schema_is_refused_with_advice() {
     }
     let e = SqliteStore::open(&path).unwrap_err();
     assert!(e.message.contains("newer than this hub"), "{e}");
+}
+
+/// A delete event fans out to every mailbox that links the object or still
+/// has work for it waiting: an object deleted right after it was created
+/// has no link yet, but its copy is about to be written.
+#[tokio::test]
+async fn mailboxes_concerned_by_an_object_include_waiting_work() {
+    use maiconnect_core::model::{ExchangeKey, Record, S4Key};
+    use maiconnect_core::plan::state::{Link, Side};
+    use maiconnect_core::ports::{InboxEvent, StateStore};
+    let s = SqliteStore::open_in_memory().unwrap();
+    let now = chrono::Utc::now();
+    let (anna, ben): (maiconnect_core::ids::Mailbox, maiconnect_core::ids::Mailbox) = (
+        "anna.berg@example.com".parse().unwrap(),
+        "ben.ott@example.com".parse().unwrap(),
+    );
+    let key: S4Key = "BUS2000126:00000000-0000-0000-0000-000000000001"
+        .parse()
+        .unwrap();
+    let other: S4Key = "BUS2000126:00000000-0000-0000-0000-000000000002"
+        .parse()
+        .unwrap();
+    assert!(s.mailboxes_concerned_by(&key).unwrap().is_empty());
+    let record = Record::Appointment(maiconnect_core::testing::samples::appointment_a());
+    s.save_link(&Link {
+        mailbox: anna.clone(),
+        s4: key.clone(),
+        exchange: ExchangeKey::item("AAMk1".parse().unwrap()),
+        s4_version: "W/\"1\"".parse().unwrap(),
+        exchange_version: "CK1".parse().unwrap(),
+        s4_seen: record.clone(),
+        exchange_seen: record,
+        origin: Side::S4,
+    })
+    .await
+    .unwrap();
+    let work = |mailbox: &maiconnect_core::ids::Mailbox, key: &S4Key| InboxEvent::S4Object {
+        mailbox: mailbox.clone(),
+        key: key.clone(),
+        snapshot: None,
+        snapshot_seq: None,
+    };
+    s.enqueue(
+        &[work(&ben, &key), work(&anna, &key), work(&ben, &other)],
+        now,
+    )
+    .await
+    .unwrap();
+    let mut got = s.mailboxes_concerned_by(&key).unwrap();
+    got.sort();
+    assert_eq!(got, [anna.clone(), ben.clone()]);
+    // Once Ben's work is done (and nothing linked), he is no longer concerned.
+    let claimed = s
+        .claim(now, chrono::Duration::seconds(30), 10)
+        .await
+        .unwrap();
+    for e in claimed {
+        if matches!(&e.event, InboxEvent::S4Object { mailbox, key: k, .. } if *mailbox == ben && *k == key)
+        {
+            s.complete(e.id, &[], now).await.unwrap();
+        }
+    }
+    assert_eq!(s.mailboxes_concerned_by(&key).unwrap(), [anna]);
+    assert_eq!(s.mailboxes_concerned_by(&other).unwrap(), [ben]);
+}
+
+/// Every write or removal of a link advances the link-write sequence, so a
+/// snapshot read before it can be told stale; the sequence survives
+/// reopening.
+#[tokio::test]
+async fn link_writes_are_sequenced_across_reopening() {
+    use maiconnect_core::model::{ExchangeKey, Record, S4Key};
+    use maiconnect_core::plan::state::{Link, Side};
+    use maiconnect_core::ports::StateStore;
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("state.sqlite");
+    let anna: maiconnect_core::ids::Mailbox = "anna.berg@example.com".parse().unwrap();
+    let key: S4Key = "BUS2000126:00000000-0000-0000-0000-000000000001"
+        .parse()
+        .unwrap();
+    let record = Record::Appointment(maiconnect_core::testing::samples::appointment_a());
+    let link = Link {
+        mailbox: anna.clone(),
+        s4: key.clone(),
+        exchange: ExchangeKey::item("AAMk1".parse().unwrap()),
+        s4_version: "W/\"1\"".parse().unwrap(),
+        exchange_version: "CK1".parse().unwrap(),
+        s4_seen: record.clone(),
+        exchange_seen: record,
+        origin: Side::S4,
+    };
+    let before = {
+        let s = SqliteStore::open(&path).unwrap();
+        let before = s.link_seq();
+        assert!(!s.link_written_since(&anna, &key, before).unwrap());
+        s.save_link(&link).await.unwrap();
+        assert!(s.link_written_since(&anna, &key, before).unwrap());
+        assert!(!s.link_written_since(&anna, &key, s.link_seq()).unwrap());
+        before
+    };
+    let s = SqliteStore::open(&path).unwrap();
+    let after_save = s.link_seq();
+    assert!(after_save > before);
+    assert!(!s.link_written_since(&anna, &key, after_save).unwrap());
+    // A removal counts too: a snapshot read before it would bring the copy back.
+    s.remove_link(&anna, &key).await.unwrap();
+    assert!(s.link_written_since(&anna, &key, after_save).unwrap());
+    let other: maiconnect_core::ids::Mailbox = "ben.ott@example.com".parse().unwrap();
+    assert!(!s.link_written_since(&other, &key, before).unwrap());
 }

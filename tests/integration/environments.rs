@@ -25,7 +25,11 @@ async fn both_environments_sync_at_once_each_with_its_own_sign_in() {
     };
     let service_user = env.world.exchange_options.service_user.clone();
     let client_id = env.world.exchange_world.client_id.clone();
-    assert_eq!(owner(ANNA), [service_user.clone()], "{subs:#?}");
+    assert_eq!(
+        owner(ANNA),
+        std::slice::from_ref(&service_user),
+        "{subs:#?}"
+    );
     assert_eq!(owner(BEN), [service_user]);
     assert_eq!(owner(CLARA).len(), 1);
     assert!(owner(CLARA)[0].contains(&client_id), "{subs:#?}");

@@ -8,6 +8,7 @@ mod attachments;
 mod bad_input;
 mod conflicts;
 mod contacts;
+mod crash;
 mod environments;
 mod harness;
 mod partners;

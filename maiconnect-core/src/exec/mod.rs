@@ -322,16 +322,12 @@ impl Executor<'_> {
                     .as_ref()
                     .map(|l| l.s4.clone())
                     .ok_or_else(|| mismatch("tag without a link"))?;
-                let version = self.mailboxes.tag(mailbox, key, &link_key).await?;
-                if let Some(link) = run.link.as_mut() {
-                    // The tag changes no merged field, so the new version is
-                    // safe to record at once.
-                    link.exchange_version = version.clone();
-                    self.store.save_link(link).await?;
-                }
-                if let Some(ex) = run.exchange.as_mut() {
-                    ex.1 = version;
-                }
+                // The tag overwrites whatever version the item has now, so
+                // the version it returns may include a change made in Outlook
+                // since we read the item: it is not recorded. The tag's own
+                // notification then reads the item once and finds only the
+                // version changed (or the person's change, which flows).
+                self.mailboxes.tag(mailbox, key, &link_key).await?;
             }
             Operation::UpdateExchange {
                 key,

@@ -92,6 +92,12 @@ pub enum InboxEvent {
         /// again; `None`: read it).
         #[serde(default, skip_serializing_if = "Option::is_none")]
         snapshot: Option<Box<S4Item>>,
+        /// The state store's link-write sequence number just before the
+        /// snapshot was read. A link of this object written since may
+        /// record our own later write, which the snapshot predates: the
+        /// snapshot is not used then.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        snapshot_seq: Option<u64>,
     },
     /// An item of a mailbox was created, changed or deleted.
     MailboxItem {

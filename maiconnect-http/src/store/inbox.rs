@@ -21,7 +21,7 @@ fn insert(
         .map_err(db)?;
     let mut add = tx
         .prepare_cached(
-            "INSERT INTO inbox (lane, backfill, event, received_at, not_before) VALUES (?1, ?2, ?3, ?4, ?4)",
+            "INSERT INTO inbox (lane, backfill, event, received_at, not_before, object) VALUES (?1, ?2, ?3, ?4, ?4, ?5)",
         )
         .map_err(db)?;
     for e in events {
@@ -30,8 +30,18 @@ fn insert(
         {
             continue;
         }
-        add.execute(params![e.lane(), e.is_backfill(), to_json(e)?, millis(now)])
-            .map_err(db)?;
+        let object = match e {
+            InboxEvent::S4Object { key, .. } => Some(key.to_string()),
+            _ => None,
+        };
+        add.execute(params![
+            e.lane(),
+            e.is_backfill(),
+            to_json(e)?,
+            millis(now),
+            object
+        ])
+        .map_err(db)?;
         ids.push(InboxId(tx.last_insert_rowid()));
     }
     Ok(ids)
@@ -88,13 +98,18 @@ impl SqliteStore {
         let tx = conn.transaction().map_err(db)?;
         let rows = {
             // The first waiting entry of each lane, if it is due and not
-            // claimed: lanes run one entry at a time, in order.
+            // claimed: lanes run one entry at a time, in order. Both the walk
+            // (live before backfill, oldest first) and the "first of its
+            // lane" test run on indexes, so a claim costs the entries it
+            // passes over, not the whole inbox.
             let mut stmt = tx
                 .prepare_cached(&format!(
-                    "SELECT {COLUMNS} FROM inbox WHERE id IN (
-                         SELECT MIN(id) FROM inbox WHERE dead = 0 GROUP BY lane)
-                       AND not_before <= ?1 AND (claimed_until IS NULL OR claimed_until <= ?1)
-                     ORDER BY backfill, id LIMIT ?2"
+                    "SELECT {COLUMNS} FROM inbox AS i INDEXED BY inbox_order
+                     WHERE i.dead = 0 AND i.not_before <= ?1
+                       AND (i.claimed_until IS NULL OR i.claimed_until <= ?1)
+                       AND NOT EXISTS (SELECT 1 FROM inbox AS j INDEXED BY inbox_lane_first
+                                       WHERE j.lane = i.lane AND j.dead = 0 AND j.id < i.id)
+                     ORDER BY i.backfill, i.id LIMIT ?2"
                 ))
                 .map_err(db)?;
             let rows = stmt
@@ -188,12 +203,15 @@ impl SqliteStore {
         Ok(n as usize)
     }
 
-    /// Drops remembered S/4 event ids older than a week.
+    /// Drops remembered S/4 event ids and link writes older than a week
+    /// (no snapshot waits that long).
     pub fn prune_dedup(&self, now: DateTime<Utc>) -> Result<usize, PortError> {
         let before = millis(now - Duration::days(DEDUP_DAYS));
-        let n = self
-            .conn()
+        let conn = self.conn();
+        let n = conn
             .execute("DELETE FROM dedup WHERE at < ?1", params![before])
+            .map_err(db)?;
+        conn.execute("DELETE FROM link_writes WHERE at < ?1", params![before])
             .map_err(db)?;
         Ok(n)
     }

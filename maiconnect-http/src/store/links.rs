@@ -1,5 +1,8 @@
 //! Links, intents and change cursors.
 
+use std::sync::atomic::Ordering;
+
+use chrono::Utc;
 use maiconnect_core::PortError;
 use maiconnect_core::ids::{ItemId, Mailbox};
 use maiconnect_core::model::{ExchangeKey, Folder, ObjectKind, S4Key};
@@ -7,7 +10,7 @@ use maiconnect_core::plan::Link;
 use maiconnect_core::ports::{ChangeCursor, Intent, PairKey};
 use rusqlite::{OptionalExtension, params};
 
-use crate::store::{SqliteStore, corrupt, db, to_json};
+use crate::store::{SqliteStore, corrupt, db, millis, to_json};
 
 fn occurrence(key: &ExchangeKey) -> String {
     key.occurrence.map(|o| o.to_rfc3339()).unwrap_or_default()
@@ -132,17 +135,68 @@ impl SqliteStore {
             ],
         )
         .map_err(db)?;
+        self.note_link_write(&tx, &link.mailbox, &link.s4)?;
         tx.commit().map_err(db)
     }
 
     pub(crate) fn delete_link(&self, mailbox: &Mailbox, key: &S4Key) -> Result<(), PortError> {
-        self.conn()
-            .execute(
-                "DELETE FROM links WHERE mailbox = ?1 AND s4 = ?2",
-                params![mailbox.as_str(), key.to_string()],
-            )
-            .map_err(db)?;
+        let mut conn = self.conn();
+        let tx = conn.transaction().map_err(db)?;
+        tx.execute(
+            "DELETE FROM links WHERE mailbox = ?1 AND s4 = ?2",
+            params![mailbox.as_str(), key.to_string()],
+        )
+        .map_err(db)?;
+        self.note_link_write(&tx, mailbox, key)?;
+        tx.commit().map_err(db)
+    }
+
+    /// Stamps the link's next write sequence number (under the connection
+    /// lock, so numbers follow the order of commits).
+    fn note_link_write(
+        &self,
+        tx: &rusqlite::Transaction<'_>,
+        mailbox: &Mailbox,
+        key: &S4Key,
+    ) -> Result<(), PortError> {
+        let seq = self.link_seq.fetch_add(1, Ordering::SeqCst) + 1;
+        tx.prepare_cached(
+            "INSERT INTO link_writes (mailbox, s4, seq, at) VALUES (?1, ?2, ?3, ?4)
+             ON CONFLICT (mailbox, s4) DO UPDATE SET seq = excluded.seq, at = excluded.at",
+        )
+        .map_err(db)?
+        .execute(params![
+            mailbox.as_str(),
+            key.to_string(),
+            seq as i64,
+            millis(Utc::now())
+        ])
+        .map_err(db)?;
         Ok(())
+    }
+
+    /// The link-write sequence number now: a snapshot of an S/4 object read
+    /// after this call is at least as new as every link written before it.
+    pub fn link_seq(&self) -> u64 {
+        self.link_seq.load(Ordering::SeqCst)
+    }
+
+    /// Whether the link of `key` in `mailbox` was written or removed after
+    /// the sequence number `seq`.
+    pub fn link_written_since(
+        &self,
+        mailbox: &Mailbox,
+        key: &S4Key,
+        seq: u64,
+    ) -> Result<bool, PortError> {
+        let last: Option<i64> = self
+            .conn()
+            .prepare_cached("SELECT seq FROM link_writes WHERE mailbox = ?1 AND s4 = ?2")
+            .map_err(db)?
+            .query_row(params![mailbox.as_str(), key.to_string()], |r| r.get(0))
+            .optional()
+            .map_err(db)?;
+        Ok(last.is_some_and(|last| last as u64 > seq))
     }
 
     pub(crate) fn put_intent(&self, intent: &Intent) -> Result<(), PortError> {

@@ -76,6 +76,23 @@ const STEPS: &[&str] = &[
         value TEXT NOT NULL
     );
     ",
+    // 3: indexes for claiming in order without scanning the inbox; the S/4
+    // object an entry works on, for fanning out deletes; when each link was
+    // last written or removed, for telling stale snapshots.
+    "
+    CREATE INDEX inbox_order ON inbox (dead, backfill, id);
+    CREATE INDEX inbox_lane_first ON inbox (lane, dead, id);
+    ALTER TABLE inbox ADD COLUMN object TEXT;
+    UPDATE inbox SET object = json_extract(event, '$.key') WHERE json_extract(event, '$.type') = 's4_object';
+    CREATE INDEX inbox_object ON inbox (object) WHERE object IS NOT NULL;
+    CREATE TABLE link_writes (
+        mailbox TEXT NOT NULL,
+        s4 TEXT NOT NULL,
+        seq INTEGER NOT NULL,
+        at INTEGER NOT NULL,
+        PRIMARY KEY (mailbox, s4)
+    ) WITHOUT ROWID;
+    ",
 ];
 
 /// The version this build writes.

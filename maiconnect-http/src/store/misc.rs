@@ -173,14 +173,22 @@ impl SqliteStore {
         Ok(())
     }
 
-    /// The mailboxes that link the S/4 object `key`.
-    pub fn mailboxes_linked_to(
+    /// The mailboxes concerned by the S/4 object `key`: those that link it
+    /// and those with work for it still in the inbox (an object deleted
+    /// right after it was created has no link yet and nobody left to ask,
+    /// but its copy is about to be written). One statement, so one
+    /// snapshot: the link is saved before the work is completed, so every
+    /// mailbox shows up in at least one of the two.
+    pub fn mailboxes_concerned_by(
         &self,
         key: &maiconnect_core::model::S4Key,
     ) -> Result<Vec<Mailbox>, PortError> {
         let conn = self.conn();
         let mut stmt = conn
-            .prepare_cached("SELECT mailbox FROM links WHERE s4 = ?1")
+            .prepare_cached(
+                "SELECT mailbox FROM links WHERE s4 = ?1
+                 UNION SELECT substr(lane, 9) FROM inbox WHERE object = ?1 AND dead = 0",
+            )
             .map_err(db)?;
         let rows = stmt
             .query_map(params![key.to_string()], |r| r.get::<_, String>(0))

@@ -34,6 +34,8 @@ use rusqlite::Connection;
 pub struct SqliteStore {
     conn: Mutex<Connection>,
     durability: Durability,
+    /// The last link-write sequence number (see `link_written_since`).
+    link_seq: AtomicU64,
 }
 
 /// Group commit: durable operations commit ordinarily (under the connection
@@ -117,7 +119,13 @@ impl SqliteStore {
             .map_err(db)?;
         conn.pragma_update(None, "foreign_keys", "ON").map_err(db)?;
         migrations::migrate(&conn)?;
+        let link_seq: i64 = conn
+            .query_row("SELECT COALESCE(MAX(seq), 0) FROM link_writes", [], |r| {
+                r.get(0)
+            })
+            .map_err(db)?;
         Ok(SqliteStore {
+            link_seq: AtomicU64::new(link_seq as u64),
             conn: Mutex::new(conn),
             durability: Durability {
                 wal,
