@@ -169,9 +169,10 @@ impl SqliteStore {
     }
 }
 
-/// Runs a blocking store call without stalling the async runtime: on a
-/// multi-threaded runtime the thread first hands its other tasks to the rest
-/// (a durable commit waits for the disk).
+/// Runs a store call that waits for the disk (a durable commit) without
+/// stalling the async runtime: on a multi-threaded runtime the thread first
+/// hands its other tasks to the rest. Every other call takes microseconds
+/// and runs in place; handing over costs more than it saves.
 pub(crate) fn blocking<T>(f: impl FnOnce() -> T) -> T {
     match tokio::runtime::Handle::try_current() {
         Ok(h) if h.runtime_flavor() == tokio::runtime::RuntimeFlavor::MultiThread => {

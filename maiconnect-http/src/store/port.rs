@@ -16,52 +16,52 @@ use crate::store::{SqliteStore, blocking};
 #[async_trait]
 impl StateStore for SqliteStore {
     async fn link_by_s4(&self, mailbox: &Mailbox, key: &S4Key) -> Result<Option<Link>, PortError> {
-        blocking(|| self.get_link_by_s4(mailbox, key))
+        self.get_link_by_s4(mailbox, key)
     }
     async fn link_by_exchange(
         &self,
         mailbox: &Mailbox,
         key: &ExchangeKey,
     ) -> Result<Option<Link>, PortError> {
-        blocking(|| self.get_link_by_exchange(mailbox, key))
+        self.get_link_by_exchange(mailbox, key)
     }
     async fn links_by_item(
         &self,
         mailbox: &Mailbox,
         item: &ItemId,
     ) -> Result<Vec<Link>, PortError> {
-        blocking(|| self.get_links_by_item(mailbox, item))
+        self.get_links_by_item(mailbox, item)
     }
     async fn links(&self, mailbox: &Mailbox, kind: ObjectKind) -> Result<Vec<Link>, PortError> {
-        blocking(|| self.get_links(mailbox, kind))
+        self.get_links(mailbox, kind)
     }
     async fn count_links(&self, mailbox: &Mailbox) -> Result<usize, PortError> {
-        blocking(|| self.get_count_links(mailbox))
+        self.get_count_links(mailbox)
     }
     async fn save_link(&self, link: &Link) -> Result<(), PortError> {
-        blocking(|| self.put_link(link))
+        self.put_link(link)
     }
     async fn remove_link(&self, mailbox: &Mailbox, key: &S4Key) -> Result<(), PortError> {
-        blocking(|| self.delete_link(mailbox, key))
+        self.delete_link(mailbox, key)
     }
     async fn save_intent(&self, intent: &Intent) -> Result<(), PortError> {
         blocking(|| self.put_intent(intent))
     }
     async fn intent(&self, mailbox: &Mailbox, pair: &PairKey) -> Result<Option<Intent>, PortError> {
-        blocking(|| self.get_intent(mailbox, pair))
+        self.get_intent(mailbox, pair)
     }
     async fn intents(&self, mailbox: &Mailbox) -> Result<Vec<Intent>, PortError> {
-        blocking(|| self.get_intents(mailbox))
+        self.get_intents(mailbox)
     }
     async fn clear_intent(&self, mailbox: &Mailbox, pair: &PairKey) -> Result<(), PortError> {
-        blocking(|| self.delete_intent(mailbox, pair))
+        self.delete_intent(mailbox, pair)
     }
     async fn cursor(
         &self,
         mailbox: &Mailbox,
         folder: Folder,
     ) -> Result<Option<ChangeCursor>, PortError> {
-        blocking(|| self.get_cursor(mailbox, folder))
+        self.get_cursor(mailbox, folder)
     }
     async fn save_cursor(
         &self,
@@ -69,19 +69,19 @@ impl StateStore for SqliteStore {
         folder: Folder,
         cursor: &ChangeCursor,
     ) -> Result<(), PortError> {
-        blocking(|| self.put_cursor(mailbox, folder, cursor))
+        self.put_cursor(mailbox, folder, cursor)
     }
     async fn subscriptions(&self) -> Result<Vec<SubscriptionRecord>, PortError> {
-        blocking(|| self.get_subscriptions())
+        self.get_subscriptions()
     }
     async fn subscription(&self, token: &str) -> Result<Option<SubscriptionRecord>, PortError> {
-        blocking(|| self.get_subscription(token))
+        self.get_subscription(token)
     }
     async fn save_subscription(&self, record: &SubscriptionRecord) -> Result<(), PortError> {
-        blocking(|| self.put_subscription(record))
+        self.put_subscription(record)
     }
     async fn remove_subscription(&self, token: &str) -> Result<(), PortError> {
-        blocking(|| self.delete_subscription(token))
+        self.delete_subscription(token)
     }
     async fn enqueue(
         &self,
@@ -96,7 +96,7 @@ impl StateStore for SqliteStore {
         lease: Duration,
         limit: usize,
     ) -> Result<Vec<InboxEntry>, PortError> {
-        blocking(|| self.claim_events(now, lease, limit))
+        self.claim_events(now, lease, limit)
     }
     async fn complete(
         &self,
@@ -104,7 +104,7 @@ impl StateStore for SqliteStore {
         follow_ups: &[InboxEvent],
         now: DateTime<Utc>,
     ) -> Result<(), PortError> {
-        blocking(|| self.complete_event(id, follow_ups, now))
+        self.complete_event(id, follow_ups, now)
     }
     async fn fail(
         &self,
@@ -112,40 +112,40 @@ impl StateStore for SqliteStore {
         error: &str,
         retry_at: Option<DateTime<Utc>>,
     ) -> Result<(), PortError> {
-        blocking(|| self.fail_event(id, error, retry_at))
+        self.fail_event(id, error, retry_at)
     }
     async fn dead_letters(&self, limit: usize) -> Result<Vec<InboxEntry>, PortError> {
-        blocking(|| self.get_dead_letters(limit))
+        self.get_dead_letters(limit)
     }
     async fn retry_dead(&self, id: InboxId, now: DateTime<Utc>) -> Result<bool, PortError> {
-        blocking(|| self.revive(id, now))
+        self.revive(id, now)
     }
     async fn inbox_depth(&self) -> Result<usize, PortError> {
-        blocking(|| self.depth())
+        self.depth()
     }
     async fn hold(&self, held: &HeldDelete, now: DateTime<Utc>) -> Result<i64, PortError> {
-        blocking(|| self.put_held(held, now))
+        self.put_held(held, now)
     }
     async fn held<'a>(
         &self,
         mailbox: Option<&'a Mailbox>,
     ) -> Result<Vec<(i64, HeldDelete)>, PortError> {
-        blocking(|| self.get_held(mailbox))
+        self.get_held(mailbox)
     }
     async fn take_held(&self, id: i64) -> Result<Option<HeldDelete>, PortError> {
-        blocking(|| self.take(id))
+        self.take(id)
     }
     async fn append_journal(&self, entry: &JournalEntry) -> Result<(), PortError> {
-        blocking(|| self.put_journal(entry))
+        self.put_journal(entry)
     }
     async fn journal<'a>(
         &self,
         mailbox: Option<&'a Mailbox>,
         limit: usize,
     ) -> Result<Vec<JournalEntry>, PortError> {
-        blocking(|| self.get_journal(mailbox, limit))
+        self.get_journal(mailbox, limit)
     }
     async fn prune_journal(&self, before: DateTime<Utc>) -> Result<usize, PortError> {
-        blocking(|| self.prune(before))
+        self.prune(before)
     }
 }

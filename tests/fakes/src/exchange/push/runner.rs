@@ -51,8 +51,17 @@ async fn run(inner: Arc<Inner>, id: String) {
     let minute = inner.config.minute;
     let mut last_sent = Instant::now();
     let mut changes = inner.changed.subscribe();
+    let mailbox = match inner.world.lock() {
+        Ok(w) => match w.subscriptions.get(&id) {
+            Some(s) => s.mailbox.clone(),
+            None => return,
+        },
+        Err(_) => return,
+    };
+    let mut mailbox_changes = inner.watch_mailbox(&mailbox);
     loop {
         changes.borrow_and_update();
+        mailbox_changes.borrow_and_update();
         let step = next_step(&inner, &id, last_sent, minute);
         match step {
             Step::Stop => return,
@@ -60,6 +69,12 @@ async fn run(inner: Arc<Inner>, id: String) {
                 let heartbeat_due = heartbeat_interval(&inner, &id, minute).map(|f| last_sent + f);
                 tokio::select! {
                     r = changes.changed() => {
+                        if r.is_err() {
+                            return;
+                        }
+                        tokio::time::sleep(inner.config.notification_coalesce).await
+                    }
+                    r = mailbox_changes.changed() => {
                         if r.is_err() {
                             return;
                         }

@@ -18,6 +18,7 @@ use crate::exchange::soap::{
     EwsError, envelope, error_message, fault, response_close, response_open, schema_fault,
     values_xml,
 };
+use crate::exchange::state::World;
 use crate::exchange::xml::{self, Element, MESSAGES_NS, SOAP_NS, TYPES_NS};
 
 fn xml_response(status: StatusCode, body: String) -> Response {
@@ -130,6 +131,7 @@ pub async fn handle(State(inner): State<Arc<Inner>>, headers: HeaderMap, body: B
         .and_then(|h| h.path(&["TimeZoneContext", "TimeZoneDefinition"]))
         .and_then(|d| d.attr("Id"))
         .and_then(zone_named);
+    let mut touched = None;
     let response = {
         let Ok(mut world) = inner.world.lock() else {
             return soap_fault(
@@ -141,14 +143,21 @@ pub async fn handle(State(inner): State<Arc<Inner>>, headers: HeaderMap, body: B
             Ok(m) => m,
             Err((code, text)) => return soap_fault(code, &text),
         };
+        let last_event = |w: &World, m: &str| {
+            w.mailboxes
+                .get(m)
+                .and_then(|mb| mb.events.last())
+                .map(|e| e.seq)
+        };
+        let before = last_event(&world, &mailbox);
         let mut ctx = Ctx {
             world: &mut world,
-            mailbox,
+            mailbox: mailbox.clone(),
             account: principal.account(),
             tz,
             config: &inner.config,
         };
-        match dispatch(&mut ctx, &op, body_el) {
+        let response = match dispatch(&mut ctx, &op, body_el) {
             Some(r) => r,
             None => {
                 return soap_fault(
@@ -156,9 +165,18 @@ pub async fn handle(State(inner): State<Arc<Inner>>, headers: HeaderMap, body: B
                     &format!("The fake Exchange does not implement {op}."),
                 );
             }
+        };
+        if last_event(&world, &mailbox) != before {
+            touched = Some(mailbox);
         }
+        response
     };
-    inner.touch();
+    if let Some(mailbox) = touched {
+        inner.touch_mailbox(&mailbox);
+    }
+    if matches!(op.as_str(), "Subscribe" | "Unsubscribe") {
+        inner.touch();
+    }
     if op == "Subscribe" {
         crate::exchange::push::ensure_tasks(&inner);
     }

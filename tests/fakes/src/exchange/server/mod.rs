@@ -32,8 +32,12 @@ pub struct Inner {
     pub faults: Mutex<Faults>,
     /// Requests in flight per account.
     pub concurrency: Concurrency,
-    /// Bumped after every change, waking the push tasks.
+    /// Bumped after changes to subscriptions or through the control API,
+    /// waking every push task.
     pub changed: watch::Sender<u64>,
+    /// Bumped after a change in one mailbox, waking its push tasks only
+    /// (thousands of subscriptions need not look at every write).
+    pub mailbox_changed: Mutex<HashMap<String, watch::Sender<u64>>>,
     /// Client for notifications.
     pub http: reqwest::Client,
     /// Push tasks by subscription id.
@@ -52,6 +56,26 @@ impl Inner {
     /// Wakes the push tasks after a change.
     pub fn touch(&self) {
         self.changed.send_modify(|v| *v += 1);
+    }
+
+    /// Wakes the push tasks of one mailbox (its lower-case key).
+    pub fn touch_mailbox(&self, mailbox: &str) {
+        if let Ok(map) = self.mailbox_changed.lock()
+            && let Some(tx) = map.get(mailbox)
+        {
+            tx.send_modify(|v| *v += 1);
+        }
+    }
+
+    /// Changes in one mailbox, for its push tasks.
+    pub fn watch_mailbox(&self, mailbox: &str) -> watch::Receiver<u64> {
+        match self.mailbox_changed.lock() {
+            Ok(mut map) => map
+                .entry(mailbox.to_owned())
+                .or_insert_with(|| watch::channel(0).0)
+                .subscribe(),
+            Err(_) => watch::channel(0).1,
+        }
     }
 
     /// Saves the state file, when one is configured.
@@ -112,6 +136,7 @@ impl FakeExchange {
             faults: Mutex::new(Faults::default()),
             concurrency: Concurrency::default(),
             changed: watch::channel(0).0,
+            mailbox_changed: Mutex::new(HashMap::new()),
             http,
             push_tasks: Mutex::new(HashMap::new()),
             stats: Mutex::new(HashMap::new()),
