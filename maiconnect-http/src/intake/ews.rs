@@ -78,6 +78,19 @@ pub async fn receive(
             let Some(item) = item.and_then(|i| i.parse().ok()) else {
                 continue;
             };
+            // Our own write coming back (the item holds exactly what the
+            // link recorded): nothing to store. A deleted item still names
+            // its last, recorded version, so deletes always go in.
+            if !deleted
+                && let Some(v) = &version
+                && hub
+                    .store
+                    .is_recorded_version(&record.mailbox, &item, v)
+                    .unwrap_or(false)
+            {
+                hub.metrics.event("ews_echo", 1);
+                continue;
+            }
             events.push(InboxEvent::MailboxItem {
                 mailbox: record.mailbox.clone(),
                 folder,
