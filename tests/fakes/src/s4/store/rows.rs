@@ -4,7 +4,7 @@
 
 use chrono::{DateTime, NaiveDate, Utc};
 
-use super::{Activity, ActivityKind, Store, appointment_set, attendee_set};
+use super::{Activity, ActivityKind, Partner, Store, appointment_set, attendee_set};
 use crate::s4::edm::{EntitySet, Navigation, ServiceId};
 use crate::s4::filter::{Candidates, Filter};
 use crate::s4::value::Value;
@@ -216,7 +216,7 @@ impl Store {
                     .filter_map(|(id, _)| self.attachment_row(set, id))
                     .collect()
             }
-            _ => self.partner_rows(set, today),
+            _ => self.partner_rows(set, today, None),
         }
     }
 
@@ -243,6 +243,12 @@ impl Store {
                     .map(|v| Row::new(set, v.clone()))
                     .find(|r| r.key() == key)
             }
+            // Partner sets are keyed by the partner (or relationship)
+            // number first: build only that partner's rows.
+            (_, [Value::Text(first), ..]) if is_partner_set(set) => self
+                .partner_rows(set, today, Some(first))
+                .into_iter()
+                .find(|r| r.key() == key),
             _ => self
                 .rows(service, set, today)
                 .into_iter()
@@ -294,20 +300,33 @@ impl Store {
         }
     }
 
-    fn partner_rows(&self, set: &'static EntitySet, today: NaiveDate) -> Vec<Row> {
+    /// The rows of a partner set; `only`: those whose key starts with this
+    /// partner (or relationship) number.
+    fn partner_rows(
+        &self,
+        set: &'static EntitySet,
+        today: NaiveDate,
+        only: Option<&str>,
+    ) -> Vec<Row> {
+        let wanted = move |number: &str| only.is_none_or(|o| o == number);
+        let partners = || -> Box<dyn Iterator<Item = &Partner>> {
+            match only {
+                Some(o) => Box::new(self.partners.get(o).into_iter()),
+                None => Box::new(self.partners.values()),
+            }
+        };
         let contacts = || {
             self.relationships.values().filter(move |r| {
                 r.category == "BUR001"
+                    && wanted(&r.partner1)
                     && r.valid_on(today)
                     && self.partners.contains_key(&r.partner1)
                     && self.partners.contains_key(&r.partner2)
             })
         };
-        let employees = || self.partners.values().filter(|p| p.employee);
+        let employees = || partners().filter(|p| p.employee);
         match set.name {
-            "AccountCollection" => self
-                .partners
-                .values()
+            "AccountCollection" => partners()
                 .map(|p| {
                     let (n1, n2) = if p.category == "1" {
                         (&p.last_name, &p.first_name)
@@ -401,6 +420,7 @@ impl Store {
             "Relationships" => self
                 .relationships
                 .values()
+                .filter(|r| wanted(&r.number))
                 .map(|r| {
                     let category = |n: &str| {
                         self.partners
@@ -426,9 +446,7 @@ impl Store {
                     )
                 })
                 .collect(),
-            "PartnerAddressSet" => self
-                .partners
-                .values()
+            "PartnerAddressSet" => partners()
                 .filter(|p| !p.email.is_empty())
                 .map(|p| {
                     Row::new(
@@ -447,6 +465,21 @@ impl Store {
             _ => Vec::new(),
         }
     }
+}
+
+/// Whether the set's rows are built by `partner_rows`, keyed by a partner
+/// (or relationship) number first.
+fn is_partner_set(set: &EntitySet) -> bool {
+    matches!(
+        set.name,
+        "AccountCollection"
+            | "ContactCollection"
+            | "ContactWorkAddressCollection"
+            | "EmployeeCollection"
+            | "Employees"
+            | "Relationships"
+            | "PartnerAddressSet"
+    )
 }
 
 fn attachment_set_of(service: ServiceId, fallback: &'static EntitySet) -> &'static EntitySet {
