@@ -283,6 +283,21 @@ impl Filter {
         Ok(filter)
     }
 
+    /// The value that property `index` must equal for the filter to hold,
+    /// when one of its top-level conjuncts says so (for using an index).
+    pub fn required_eq(&self, index: usize) -> Option<&Value> {
+        match self {
+            Filter::And(a, b) => a.required_eq(index).or_else(|| b.required_eq(index)),
+            Filter::Compare(Operand::Property(i), Op::Eq, Operand::Literal(v), false)
+            | Filter::Compare(Operand::Literal(v), Op::Eq, Operand::Property(i), false)
+                if *i == index =>
+            {
+                Some(v)
+            }
+            _ => None,
+        }
+    }
+
     /// Whether `row` passes.
     pub fn matches(&self, row: &dyn Candidates) -> bool {
         match self {

@@ -7,6 +7,7 @@
 //! hand-written mapping; partners and relationships are typed, because
 //! several entity sets are views of them.
 
+mod index;
 mod partner;
 mod rows;
 mod writes;
@@ -207,6 +208,8 @@ pub struct Store {
     changes: Vec<Change>,
     #[serde(skip, default = "fastrand::Rng::new")]
     rng: fastrand::Rng,
+    #[serde(skip)]
+    pub(crate) by_partner: index::PartnerIndex,
 }
 
 impl Store {
@@ -223,6 +226,7 @@ impl Store {
             savepoint: None,
             changes: Vec::new(),
             rng: fastrand::Rng::with_seed(seed),
+            by_partner: index::PartnerIndex::default(),
         }
     }
 
@@ -268,7 +272,10 @@ impl Store {
         };
         for undo in sp.undo.into_iter().rev() {
             match undo {
-                Undo::Appointment(k, v) => restore(&mut self.appointments, k, v),
+                Undo::Appointment(k, v) => {
+                    self.by_partner.invalidate();
+                    restore(&mut self.appointments, k, v)
+                }
                 Undo::Task(k, v) => restore(&mut self.tasks, k, v),
                 Undo::Attachment(k, v) => restore(&mut self.attachments, k, v),
                 Undo::Partner(k, v) => restore(&mut self.partners, k, *v),
@@ -348,7 +355,10 @@ impl Store {
     pub fn put_activity(&mut self, kind: ActivityKind, guid: Uuid, activity: Activity) {
         self.record(|s| undo_activity(s, kind, guid));
         match kind {
-            ActivityKind::Appointment => self.appointments.insert(guid, activity),
+            ActivityKind::Appointment => {
+                self.by_partner.invalidate();
+                self.appointments.insert(guid, activity)
+            }
             ActivityKind::Task => self.tasks.insert(guid, activity),
         };
     }
@@ -357,7 +367,10 @@ impl Store {
     pub fn remove_activity(&mut self, kind: ActivityKind, guid: Uuid) -> Option<Activity> {
         self.record(|s| undo_activity(s, kind, guid));
         let removed = match kind {
-            ActivityKind::Appointment => self.appointments.remove(&guid),
+            ActivityKind::Appointment => {
+                self.by_partner.invalidate();
+                self.appointments.remove(&guid)
+            }
             ActivityKind::Task => self.tasks.remove(&guid),
         };
         let docs: Vec<String> = self
@@ -494,6 +507,54 @@ mod tests {
                 (g3.to_string(), ChangeType::Deleted)
             ]
         );
+    }
+
+    /// Listing an employee's appointments goes through the partner index;
+    /// it follows every change, a rollback included.
+    #[test]
+    fn the_employee_listing_follows_changes_and_rollbacks() {
+        let set = appointment_set();
+        let today = crate::s4::clock::system_now().date_naive();
+        let list = |s: &Store, bp: &str| -> Vec<String> {
+            let f =
+                crate::s4::filter::Filter::parse(&format!("Responsible eq '{bp}'"), set).unwrap();
+            s.filtered_rows(ServiceId::Appointments, set, today, Some(&f))
+                .iter()
+                .map(|r| r.get("Description").as_str().unwrap_or("").to_owned())
+                .collect()
+        };
+        let mut s = Store::new(1);
+        let (g, mut a) = activity(&mut s, "visit");
+        a.set(set, "Responsible", Value::Text("0000004711".into()));
+        s.put_activity(ActivityKind::Appointment, g, a.clone());
+        assert_eq!(list(&s, "0000004711"), ["visit"]);
+        assert!(list(&s, "0000004712").is_empty());
+        // A new responsible, and an attendee who is an employee.
+        let mut b = a.clone();
+        b.set(set, "Responsible", Value::Text("0000004712".into()));
+        let attendees = attendee_set();
+        let mut attendee: Vec<Value> = attendees
+            .properties
+            .iter()
+            .map(|p| Value::initial(p.ty))
+            .collect();
+        if let Some(i) = attendees.index("PartnerNo") {
+            attendee[i] = Value::Text("0000004713".into());
+        }
+        b.attendees.push(attendee);
+        s.put_activity(ActivityKind::Appointment, g, b);
+        assert!(list(&s, "0000004711").is_empty());
+        assert_eq!(list(&s, "0000004712"), ["visit"]);
+        assert_eq!(
+            list(&s, "4713"),
+            ["visit"],
+            "ALPHA conversion of the literal"
+        );
+        s.begin();
+        s.remove_activity(ActivityKind::Appointment, g);
+        assert!(list(&s, "0000004712").is_empty());
+        s.rollback();
+        assert_eq!(list(&s, "0000004712"), ["visit"]);
     }
 
     #[test]

@@ -3,6 +3,7 @@
 //! partner search) as views of partners and relationships.
 
 use chrono::{DateTime, NaiveDate, Utc};
+use uuid::Uuid;
 
 use super::{Activity, ActivityKind, Partner, Store, appointment_set, attendee_set};
 use crate::s4::edm::{EntitySet, Navigation, ServiceId};
@@ -170,8 +171,26 @@ impl Store {
             .then(|| set.index("Responsible"))
             .flatten();
         let partner_no = attendee_set().index("PartnerNo").unwrap_or(0);
-        self.activities(kind)
-            .iter()
+        // The hub lists an employee's appointments: look them up.
+        let employee = responsible
+            .zip(filter)
+            .and_then(|(i, f)| f.required_eq(i))
+            .and_then(Value::as_str);
+        let indexed: Vec<(&Uuid, &Activity)>;
+        let candidates: Box<dyn Iterator<Item = (&Uuid, &Activity)>> = match employee {
+            Some(bp) => {
+                let all = self.activities(kind);
+                indexed = self
+                    .by_partner
+                    .appointments_of(bp, all.iter())
+                    .iter()
+                    .filter_map(|g| all.get_key_value(g))
+                    .collect();
+                Box::new(indexed.into_iter())
+            }
+            None => Box::new(self.activities(kind).iter()),
+        };
+        candidates
             .filter(|(_, a)| {
                 filter.is_none_or(|f| {
                     f.matches(&ActivityView {
