@@ -131,10 +131,15 @@ pub fn backoff(attempts: u32, hint: Option<Duration>) -> Duration {
 }
 
 fn classify(e: &PortError) -> Done {
-    match e.retry {
-        Retry::Never => Done::Fail(e.message.clone()),
-        Retry::Replan => Done::Retry(e.message.clone(), Some(Duration::from_millis(50))),
-        Retry::Later { after } => Done::Retry(e.message.clone(), after),
+    done_by(e.retry, e.message.clone())
+}
+
+/// What a failure with this retry class means for the entry.
+fn done_by(retry: Retry, message: String) -> Done {
+    match retry {
+        Retry::Never => Done::Fail(message),
+        Retry::Replan => Done::Retry(message, Some(Duration::from_millis(50))),
+        Retry::Later { after } => Done::Retry(message, after),
     }
 }
 
@@ -252,11 +257,7 @@ async fn in_mailbox(hub: &Hub, mailbox: &Mailbox, now: DateTime<Utc>, job: Job<'
                 Some(f) => {
                     let msg = format!("{}: {}", f.operation.name(), f.error.message);
                     hub.note(mailbox, now, out.writes(), Some(msg.clone()));
-                    match f.error.retry {
-                        Retry::Never => Done::Fail(msg),
-                        Retry::Replan => Done::Retry(msg, Some(Duration::from_millis(50))),
-                        Retry::Later { after } => Done::Retry(msg, after),
-                    }
+                    done_by(f.error.retry, msg)
                 }
             }
         }
