@@ -62,48 +62,44 @@ impl Syncer<'_> {
         {
             return Ok(());
         }
+        // The original was deleted meanwhile: the planner deletes the copy
+        // (it carries the original's key).
+        if s4.is_none() && origin == Side::S4 && exchange.is_some() {
+            let pair = Pair {
+                s4: None,
+                exchange,
+                link: None,
+            };
+            let plan = plan_pair(&pair, &self.context(now));
+            return self.finish(&pair, plan, now).await;
+        }
         // The copy holds what was written, so it serves as the last synced
         // state of both sides: a difference is a change to the original made
-        // since (edits to the copy before it was linked give way).
-        let copy = match (origin, &s4, &exchange) {
-            (Side::S4, _, Some(e)) => e.record.clone(),
-            (Side::Exchange, Some(s), _) => s.record.clone(),
-            // The copy was never made: the next plan makes it.
-            _ => return Ok(()),
-        };
-        let (s4_key, exchange_key) = match (&intent.pair, &s4, &exchange) {
-            (_, Some(s), Some(e)) => (s.key.clone(), e.key.clone()),
-            (PairKey::Exchange(from), Some(s), None) => (s.key.clone(), from.clone()),
-            // The original was deleted: the planner deletes the tagged copy.
-            (_, None, Some(_)) => {
-                let pair = Pair {
-                    s4: None,
-                    exchange,
-                    link: None,
-                };
-                let plan = plan_pair(&pair, &self.context(now));
-                return self.finish(&pair, plan, now).await;
-            }
-            _ => return Ok(()),
-        };
+        // since (edits to the copy before it was linked give way). The
+        // original's version is unknown, so its content is compared.
+        let (copy, s4_version, exchange_version, s4_key, exchange_key) =
+            match (&intent.pair, &s4, &exchange) {
+                (PairKey::S4(_), Some(s), Some(e)) => (
+                    e.record.clone(),
+                    Version::unknown(),
+                    e.version.clone(),
+                    s.key.clone(),
+                    e.key.clone(),
+                ),
+                // (The original may be gone: then the plan deletes the copy.)
+                (PairKey::Exchange(from), Some(s), e) => (
+                    s.record.clone(),
+                    s.version.clone(),
+                    Version::unknown(),
+                    s.key.clone(),
+                    e.as_ref().map_or_else(|| from.clone(), |e| e.key.clone()),
+                ),
+                // The copy was never made: the next plan makes it.
+                _ => return Ok(()),
+            };
         let untagged = exchange
             .as_ref()
             .is_some_and(|e| !e.key.is_occurrence() && e.link_key.is_none());
-        // The original's content is compared with the copy, the copy's
-        // version stands.
-        let (s4_version, exchange_version) = match origin {
-            Side::S4 => (
-                Version::unknown(),
-                exchange
-                    .as_ref()
-                    .map_or_else(Version::unknown, |e| e.version.clone()),
-            ),
-            Side::Exchange => (
-                s4.as_ref()
-                    .map_or_else(Version::unknown, |s| s.version.clone()),
-                Version::unknown(),
-            ),
-        };
         let link = Link {
             mailbox: self.user.mailbox.clone(),
             s4: s4_key,
