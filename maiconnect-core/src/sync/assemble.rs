@@ -74,6 +74,13 @@ fn as_recorded_s4(link: &Link) -> S4Item {
     }
 }
 
+/// Whether a notification naming `version` for an item with these links
+/// reports our own write coming back (or a state already synced): every
+/// link recorded exactly that version, so there is nothing new to read.
+pub fn is_own_write(links: &[Link], version: &Version) -> bool {
+    !links.is_empty() && links.iter().all(|l| &l.exchange_version == version)
+}
+
 impl Syncer<'_> {
     /// Reads one mailbox item (or one occurrence through its master);
     /// `None` when it is gone.
@@ -250,11 +257,10 @@ impl Syncer<'_> {
     ) -> Result<Vec<(Pair, Plan)>, PortError> {
         let mailbox = &self.user.mailbox;
         let links = self.store.links_by_item(mailbox, item).await?;
-        // Our own write coming back: the notification names the version we
-        // recorded, so there is nothing new to read.
-        if let Some(v) = &hints.exchange_version
-            && !links.is_empty()
-            && links.iter().all(|l| &l.exchange_version == v)
+        if hints
+            .exchange_version
+            .as_ref()
+            .is_some_and(|v| is_own_write(&links, v))
         {
             return Ok(Vec::new());
         }

@@ -24,7 +24,7 @@ use crate::plan::{Context, Pair, Plan};
 use crate::policy::{Policy, User};
 use crate::ports::{Crm, MailboxPort, StateStore};
 
-pub use assemble::Hints;
+pub use assemble::{Hints, is_own_write};
 pub use enrich::PartnerCache;
 
 /// Everything one mailbox's sync needs.

@@ -9,6 +9,7 @@ use axum::extract::{Path, State};
 use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use maiconnect_core::ports::{InboxEvent, StateStore, Watermark};
+use maiconnect_core::sync::is_own_write;
 use maiconnect_ews::push::{
     EventKind, SubscriptionStatus, parse_send_notification, send_notification_result,
 };
@@ -85,8 +86,8 @@ pub async fn receive(
                 && let Some(v) = &version
                 && hub
                     .store
-                    .is_recorded_version(&record.mailbox, &item, v)
-                    .unwrap_or(false)
+                    .get_links_by_item(&record.mailbox, &item)
+                    .is_ok_and(|links| is_own_write(&links, v))
             {
                 hub.metrics.event("ews_echo", 1);
                 continue;

@@ -175,28 +175,6 @@ impl SqliteStore {
         Ok(())
     }
 
-    /// Whether `version` is the version of `item` recorded at its last sync:
-    /// a notification naming it reports our own write (or one already
-    /// synced) and carries nothing to do.
-    pub fn is_recorded_version(
-        &self,
-        mailbox: &Mailbox,
-        item: &ItemId,
-        version: &maiconnect_core::ids::Version,
-    ) -> Result<bool, PortError> {
-        let recorded: Option<String> = self
-            .conn()
-            .prepare_cached(
-                "SELECT json_extract(data, '$.exchange_version') FROM links
-                 WHERE mailbox = ?1 AND exchange_item = ?2 AND exchange_occurrence = ''",
-            )
-            .map_err(db)?
-            .query_row(params![mailbox.as_str(), item.as_str()], |r| r.get(0))
-            .optional()
-            .map_err(db)?;
-        Ok(recorded.as_deref() == Some(version.as_str()))
-    }
-
     /// The link-write sequence number now: a snapshot of an S/4 object read
     /// after this call is at least as new as every link written before it.
     pub fn link_seq(&self) -> u64 {
