@@ -244,7 +244,17 @@ impl Hub {
     /// A syncer for `user` (whose environment must exist).
     pub fn syncer<'a>(&'a self, user: &'a User, policy: &'a Policy) -> Option<Syncer<'a>> {
         let env = self.environments.get(&user.environment)?;
-        Some(Syncer {
+        Some(self.syncer_in(env, user, policy))
+    }
+
+    /// A syncer for `user` in the environment already looked up.
+    pub fn syncer_in<'a>(
+        &'a self,
+        env: &'a Environment,
+        user: &'a User,
+        policy: &'a Policy,
+    ) -> Syncer<'a> {
+        Syncer {
             crm: self.crm.as_ref(),
             mailboxes: env.mailboxes.as_ref(),
             store: self.store.as_ref(),
@@ -252,7 +262,7 @@ impl Hub {
             policy,
             user,
             partners: &self.partners,
-        })
+        }
     }
 
     /// Records the outcome of work on a mailbox.

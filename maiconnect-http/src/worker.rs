@@ -158,14 +158,16 @@ async fn work(hub: &Hub, event: &InboxEvent, first: bool, now: DateTime<Utc>) ->
             // A snapshot older than our own last write of the object would
             // undo that write: then read afresh.
             let fresh = match (snapshot, snapshot_seq) {
-                (Some(_), Some(seq)) => match hub.store.link_written_since(mailbox, key, *seq) {
-                    Ok(written) => !written,
-                    Err(e) => return classify(&e),
-                },
+                (Some(_), Some(seq)) if first => {
+                    match hub.store.link_written_since(mailbox, key, *seq) {
+                        Ok(written) => !written,
+                        Err(e) => return classify(&e),
+                    }
+                }
                 _ => false,
             };
             let hints = Hints {
-                s4: snapshot.as_deref().filter(|_| first && fresh).cloned(),
+                s4: snapshot.as_deref().filter(|_| fresh).cloned(),
                 trust_link: first,
                 ..Hints::default()
             };
@@ -220,12 +222,7 @@ async fn in_mailbox(hub: &Hub, mailbox: &Mailbox, now: DateTime<Utc>, job: Job<'
     let Ok(_permit) = env.permits.acquire().await else {
         return Done::Retry("the environment is shutting down".into(), None);
     };
-    let Some(syncer) = hub.syncer(&user, &policy) else {
-        return Done::Fail(format!(
-            "mailbox {mailbox}: environment {} is not configured",
-            user.environment
-        ));
-    };
+    let syncer = hub.syncer_in(env, &user, &policy);
     let outcome: Result<Outcome, PortError> = match job {
         Job::S4(key, hints) => syncer.sync_s4_hinted(key, hints, now).await,
         Job::Item(item, kind, hints) => syncer.sync_item_hinted(item, kind, hints, now).await,
