@@ -15,7 +15,7 @@ use maiconnect_core::ports::{InboxEvent, StateStore, SubscriptionRecord};
 use tokio::sync::watch;
 use tokio::task::JoinSet;
 
-use crate::hub::Hub;
+use crate::hub::{Environment, Hub};
 
 /// The folders a user's subscriptions watch.
 pub fn folders(policy: &Policy) -> Vec<Folder> {
@@ -151,12 +151,8 @@ pub async fn tick(hub: &Arc<Hub>, now: DateTime<Utc>) -> Result<(), PortError> {
         if !keep {
             let (hub, s, user) = (hub.clone(), s.clone(), policy.user(&s.mailbox).cloned());
             work.spawn(async move {
-                if let (Some(id), Some(user)) = (&s.server_id, user)
-                    && let Some(env) = hub.environments.get(&user.environment)
-                {
-                    let _permit = env.permits.acquire().await;
-                    let _ = env.mailboxes.unsubscribe(&s.mailbox, id).await;
-                }
+                let env = user.and_then(|u| hub.environments.get(&u.environment));
+                unsubscribe(env, &s).await;
                 hub.store.remove_subscription(&s.token).await
             });
         }
@@ -234,4 +230,13 @@ async fn subscribe(
         }
     }
     hub.store.save_subscription(&record).await
+}
+
+/// Ends a subscription at Exchange, best effort: one that stays is ended by
+/// its next notification, which is answered `Unsubscribe`.
+pub async fn unsubscribe(env: Option<&Environment>, s: &SubscriptionRecord) {
+    if let (Some(env), Some(id)) = (env, &s.server_id) {
+        let _permit = env.permits.acquire().await;
+        let _ = env.mailboxes.unsubscribe(&s.mailbox, id).await;
+    }
 }

@@ -64,7 +64,7 @@ async fn users_are_added_disabled_enabled_and_removed_and_subscriptions_follow()
     })
     .await;
     let (status, body) = env
-        .admin_send(Method::POST, "/admin/users", Some(ben))
+        .admin_send(Method::POST, "/admin/users", Some(ben.clone()))
         .await;
     assert_eq!(status, 409, "{body}");
     assert!(
@@ -124,6 +124,29 @@ async fn users_are_added_disabled_enabled_and_removed_and_subscriptions_follow()
         .admin_send(Method::POST, "/admin/users/not-an-address/enable", None)
         .await;
     assert_eq!(status, 400, "{body}");
+
+    // Added again: what the hub forgot about him is rebuilt from the keys
+    // in his items, so nothing is created twice; what he made while gone
+    // is picked up.
+    let (status, body) = env
+        .admin_send(Method::POST, "/admin/users", Some(ben))
+        .await;
+    assert_eq!(status, 201, "{body}");
+    env.wait("After leaving in S/4HANA", || {
+        env.s4_titled(ActivityKind::Appointment, "After leaving")
+            .pop()
+            .map(|_| ())
+    })
+    .await;
+    env.quiet().await;
+    for title in ["Ben's visit", "While away", "After leaving"] {
+        assert_eq!(env.items_titled(BEN, "calendar", title).len(), 1, "{title}");
+    }
+    assert_eq!(
+        env.s4_titled(ActivityKind::Appointment, "After leaving")
+            .len(),
+        1
+    );
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

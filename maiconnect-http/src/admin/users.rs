@@ -156,7 +156,10 @@ fn with_user(hub: &Hub, mailbox: &str, change: impl FnOnce(&mut Policy, usize)) 
     apply(hub, policy)
 }
 
-/// `DELETE /admin/users/{mailbox}`: the user and their subscriptions go.
+/// `DELETE /admin/users/{mailbox}`: the user goes, with their subscriptions
+/// and everything the hub recorded for the mailbox (links, cursors,
+/// interrupted creates). Added again, the user's initial sync pairs the
+/// copies again by the keys they carry.
 pub async fn remove(State(hub): State<Arc<Hub>>, Path(mailbox): Path<String>) -> Response {
     // Taken before the user goes: afterwards the keeper no longer knows
     // the user's environment and could only forget the subscriptions.
@@ -175,13 +178,10 @@ pub async fn remove(State(hub): State<Arc<Hub>>, Path(mailbox): Path<String>) ->
         .user(&mailbox)
         .and_then(|u| hub.environments.get(&u.environment));
     for s in subscriptions.iter().filter(|s| s.mailbox == mailbox) {
-        if let (Some(env), Some(id)) = (env, &s.server_id) {
-            let _permit = env.permits.acquire().await;
-            // Best effort: one that stays is ended by its next
-            // notification, which is answered `Unsubscribe`.
-            let _ = env.mailboxes.unsubscribe(&mailbox, id).await;
-        }
-        let _ = hub.store.remove_subscription(&s.token).await;
+        crate::keeper::unsubscribe(env, s).await;
+    }
+    if let Err(e) = hub.store.forget_mailbox(&mailbox) {
+        tracing::warn!(mailbox = %mailbox, error = %e, "cannot forget the removed user's state");
     }
     response
 }
