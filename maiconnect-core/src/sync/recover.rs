@@ -115,18 +115,16 @@ impl Syncer<'_> {
             exchange,
             link: Some(link),
         };
+        // The original's unknown version makes the plan end by saving the
+        // link, unless the pair left the filters or the user the activity;
+        // a kept copy from Outlook gets its key.
         let mut plan = plan_pair(&pair, &self.context(now));
-        if pair.s4.is_some() && pair.exchange.is_some() {
-            if !plan
-                .ops
-                .iter()
-                .any(|op| matches!(op, Operation::SaveLink { .. }))
-            {
-                plan.ops.push(Operation::SaveLink { origin });
-            }
-            if untagged {
-                plan.ops.push(Operation::TagExchange { key: exchange_key });
-            }
+        let linked = plan
+            .ops
+            .iter()
+            .any(|op| matches!(op, Operation::SaveLink { .. }));
+        if linked && untagged {
+            plan.ops.push(Operation::TagExchange { key: exchange_key });
         }
         self.finish(&pair, plan, now).await
     }
