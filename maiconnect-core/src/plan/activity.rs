@@ -230,13 +230,7 @@ fn merge_pair<A: Activity>(
     let cap = attachment_cap::<A>(ctx);
     let capped = |r: &A| -> A {
         let mut r = r.clone();
-        let kept: Vec<_> = r
-            .attachments()
-            .iter()
-            .filter(|a| a.size <= cap)
-            .cloned()
-            .collect();
-        r.set_attachments(kept);
+        r.retain_attachments(|a| a.size <= cap);
         r
     };
     let (s_orig, e_orig) = (s, e);

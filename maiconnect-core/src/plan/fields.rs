@@ -471,14 +471,27 @@ impl SyncRecord for Contact {
     }
 }
 
-/// Attachments are the same when they hold the same files (by name and
-/// size), whatever the content references say.
 /// Attendees are a set: the order in which each side lists them means
-/// nothing.
+/// nothing (each attendee counts as often as it is listed).
 fn same_attendees(a: &[Attendee], b: &[Attendee]) -> bool {
-    a.len() == b.len() && (a == b || a.iter().all(|x| b.contains(x)))
+    if a.len() != b.len() {
+        return false;
+    }
+    if a == b {
+        return true;
+    }
+    let mut count: std::collections::HashMap<&Attendee, isize> = std::collections::HashMap::new();
+    for x in a {
+        *count.entry(x).or_default() += 1;
+    }
+    for y in b {
+        *count.entry(y).or_default() -= 1;
+    }
+    count.values().all(|n| *n == 0)
 }
 
+/// Attachments are the same when they hold the same files (by name and
+/// size), whatever the content references say.
 fn same_attachments(a: &[Attachment], b: &[Attachment]) -> bool {
     if a.len() != b.len() {
         return false;
@@ -500,6 +513,25 @@ fn same_attachments(a: &[Attachment], b: &[Attachment]) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn attendees_compare_as_a_set_with_multiplicity() {
+        use crate::testing::samples::attendee;
+        let (x, y) = (
+            attendee("olga.meyer@customer.example", Some("100")),
+            attendee("piet.jansen@customer.example", Some("101")),
+        );
+        assert!(same_attendees(
+            &[x.clone(), y.clone()],
+            &[y.clone(), x.clone()]
+        ));
+        assert!(!same_attendees(
+            &[x.clone(), x.clone(), y.clone()],
+            &[x.clone(), y.clone(), y.clone()]
+        ));
+        assert!(!same_attendees(&[x.clone()], &[x.clone(), y.clone()]));
+        assert!(!same_attendees(&[x], &[y]));
+    }
 
     #[test]
     fn field_names_round_trip() {
