@@ -516,6 +516,63 @@ async fn wait_for(mut f: impl FnMut() -> bool) {
     panic!("condition not reached in 5 s");
 }
 
+/// A write wakes the push tasks of its own mailbox at once, long before any
+/// heartbeat (the "minute" here is a real one), through EWS and through the
+/// control API alike; another mailbox's write sends nothing.
+#[tokio::test(flavor = "multi_thread")]
+async fn a_write_is_pushed_at_once_to_its_mailbox_only() {
+    let h = start(60_000).await;
+    let (url, got) = listener(Arc::new(Mutex::new("OK"))).await;
+    let (_, doc) = ews(&h, &basic(), ANNA, &subscribe_body(&url, None)).await;
+    assert_eq!(code(&doc, 0), "NoError");
+    h.create_item(
+        BEN,
+        Some("calendar"),
+        &ItemSpec {
+            subject: Some("Elsewhere".into()),
+            start: Some("2026-06-01T09:00:00Z".parse().unwrap()),
+            end: Some("2026-06-01T10:00:00Z".parse().unwrap()),
+            ..Default::default()
+        },
+    )
+    .unwrap();
+    let body = create_body("Pushed", "2026-06-01T09:00:00Z", "2026-06-01T10:00:00Z", "");
+    let (_, doc) = ews(&h, &basic(), ANNA, &body).await;
+    let (id, _) = item_id(&doc, 0);
+    wait_for(|| {
+        got.lock()
+            .unwrap()
+            .iter()
+            .any(|b| b.contains("CreatedEvent") && b.contains(&id))
+    })
+    .await;
+    let (control_id, _) = h
+        .create_item(
+            ANNA,
+            Some("calendar"),
+            &ItemSpec {
+                subject: Some("By hand".into()),
+                start: Some("2026-06-02T09:00:00Z".parse().unwrap()),
+                end: Some("2026-06-02T10:00:00Z".parse().unwrap()),
+                ..Default::default()
+            },
+        )
+        .unwrap();
+    wait_for(|| {
+        got.lock()
+            .unwrap()
+            .iter()
+            .any(|b| b.contains("CreatedEvent") && b.contains(&control_id))
+    })
+    .await;
+    let sent = got.lock().unwrap().clone();
+    assert_eq!(
+        sent.len(),
+        2,
+        "one notification per write in Anna's mailbox: {sent:#?}"
+    );
+}
+
 #[tokio::test(flavor = "multi_thread")]
 async fn push_notifications_heartbeats_unsubscribe_retries_and_replay() {
     let h = start(200).await;

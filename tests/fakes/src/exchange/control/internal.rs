@@ -40,7 +40,7 @@ fn run(inner: &Inner, mailbox: &str, op: &str, body: &str) -> Result<Element> {
         }
         let mut ctx = Ctx {
             world: &mut w,
-            mailbox: key,
+            mailbox: key.clone(),
             account: "control".into(),
             tz: None,
             config: &inner.config,
@@ -48,7 +48,7 @@ fn run(inner: &Inner, mailbox: &str, op: &str, body: &str) -> Result<Element> {
         dispatch(&mut ctx, op, body_el)
             .ok_or_else(|| FakeExchangeError::Control(format!("{op} is not implemented")))?
     };
-    inner.touch();
+    inner.touch_mailbox(&key);
     let wrapped = format!("<r xmlns:m=\"{MESSAGES_NS}\" xmlns:t=\"{TYPES_NS}\">{response}</r>");
     let doc = xml::parse(wrapped.as_bytes()).map_err(|e| FakeExchangeError::Server(e.message))?;
     let msg = doc

@@ -166,16 +166,15 @@ pub async fn handle(State(inner): State<Arc<Inner>>, headers: HeaderMap, body: B
                 );
             }
         };
-        if last_event(&world, &mailbox) != before {
+        // New events, or a subscription ended: the mailbox's push tasks
+        // look (a new subscription's task is started below).
+        if last_event(&world, &mailbox) != before || op == "Unsubscribe" {
             touched = Some(mailbox);
         }
         response
     };
     if let Some(mailbox) = touched {
         inner.touch_mailbox(&mailbox);
-    }
-    if matches!(op.as_str(), "Subscribe" | "Unsubscribe") {
-        inner.touch();
     }
     if op == "Subscribe" {
         crate::exchange::push::ensure_tasks(&inner);
