@@ -308,13 +308,10 @@ impl Store {
                     .filter(|r| r.get("ObjectGuid") == &guid)
                     .collect()
             }
-            ("ContactCollection", "WorkAddress") => {
-                let key = parent.key();
-                self.rows(service, target, today)
-                    .into_iter()
-                    .filter(|r| r.key() == key)
-                    .collect()
-            }
+            ("ContactCollection", "WorkAddress") => self
+                .row(service, target, &parent.key(), today)
+                .into_iter()
+                .collect(),
             _ => Vec::new(),
         }
     }
