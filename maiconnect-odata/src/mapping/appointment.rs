@@ -235,21 +235,6 @@ fn row(w: &AttendeeWire<'_>, cfg: &MappingConfig) -> AttendeeRow {
     }
 }
 
-/// A body from S/4 text: built without copies when the text is already
-/// in the model's form (no `\r`, no trailing white space), which is the
-/// common case; normalised by [`Body::new`] otherwise.
-pub fn body(text: &str) -> Body {
-    use serde::de::IntoDeserializer;
-    if !text.contains('\r') && text.trim_end().len() == text.len() {
-        let d: serde::de::value::StrDeserializer<'_, serde::de::value::Error> =
-            text.into_deserializer();
-        if let Ok(b) = Body::deserialize(d) {
-            return b;
-        }
-    }
-    Body::new(text)
-}
-
 fn when(
     w: &AppointmentWire<'_>,
     object: &dyn std::fmt::Display,
@@ -315,7 +300,7 @@ pub fn read_item(
     let when = when(&w, &object, cfg)?;
     let mut a = Appointment::new(text(&w.description), when);
     a.location = text(&w.location).to_owned();
-    a.body = body(text(&w.note));
+    a.body = Body::new(text(&w.note));
     a.sensitivity = if w.private == Some(true) {
         Sensitivity::Private
     } else {

@@ -53,52 +53,6 @@ pub struct Page<T> {
     pub count: Option<u64>,
 }
 
-impl<'de, T: Deserialize<'de>> Deserialize<'de> for Page<T> {
-    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        struct V<T>(PhantomData<T>);
-        impl<'de, T: Deserialize<'de>> Visitor<'de> for V<T> {
-            type Value = Page<T>;
-            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-                f.write_str("a collection {\"results\": [...]} or an array")
-            }
-            fn visit_seq<A: SeqAccess<'de>>(self, seq: A) -> Result<Page<T>, A::Error> {
-                let results = Vec::<T>::deserialize(de::value::SeqAccessDeserializer::new(seq))?;
-                Ok(Page {
-                    results,
-                    next: None,
-                    count: None,
-                })
-            }
-            fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Page<T>, A::Error> {
-                let mut page = Page {
-                    results: Vec::new(),
-                    next: None,
-                    count: None,
-                };
-                let mut seen = false;
-                while let Some(key) = map.next_key::<Cow<'de, str>>()? {
-                    match key.as_ref() {
-                        "results" => {
-                            page.results = map.next_value()?;
-                            seen = true;
-                        }
-                        "__next" => page.next = map.next_value()?,
-                        "__count" => page.count = map.next_value::<Count>()?.0,
-                        _ => {
-                            map.next_value::<IgnoredAny>()?;
-                        }
-                    }
-                }
-                if !seen {
-                    return Err(de::Error::custom("a collection needs \"results\""));
-                }
-                Ok(page)
-            }
-        }
-        d.deserialize_any(V(PhantomData))
-    }
-}
-
 /// `__count`: a string by the spec, a number from some servers.
 struct Count(Option<u64>);
 
