@@ -395,7 +395,12 @@ fn requests() -> Vec<(String, Vec<u8>)> {
                 change_key: Some(CK.into()),
             },
             ConflictResolution::NeverOverwrite,
-            field_updates(&Record::Appointment(appointment()), &Field::ALL, zone),
+            field_updates(
+                &Record::Appointment(appointment()),
+                &Field::ALL,
+                zone,
+                false,
+            ),
         ),
         (
             "updateitem-calendaritem-delete-fields",
@@ -408,6 +413,7 @@ fn requests() -> Vec<(String, Vec<u8>)> {
                 &Record::Appointment(emptied),
                 &[Field::Location, Field::Attendees],
                 zone,
+                false,
             ),
         ),
         (
@@ -422,6 +428,7 @@ fn requests() -> Vec<(String, Vec<u8>)> {
                 &Record::Appointment(appointment()),
                 &[Field::Subject, Field::When],
                 zone,
+                true,
             ),
         ),
         (
@@ -431,7 +438,7 @@ fn requests() -> Vec<(String, Vec<u8>)> {
                 change_key: Some(CK.into()),
             },
             ConflictResolution::NeverOverwrite,
-            field_updates(&Record::Task(done), &Field::ALL, zone),
+            field_updates(&Record::Task(done), &Field::ALL, zone, false),
         ),
         (
             "updateitem-contact",
@@ -440,7 +447,7 @@ fn requests() -> Vec<(String, Vec<u8>)> {
                 change_key: Some(CK.into()),
             },
             ConflictResolution::NeverOverwrite,
-            field_updates(&Record::Contact(contact()), &contact_fields, zone),
+            field_updates(&Record::Contact(contact()), &contact_fields, zone, false),
         ),
         (
             "updateitem-contact-deletes",
@@ -449,7 +456,7 @@ fn requests() -> Vec<(String, Vec<u8>)> {
                 change_key: Some(CK.into()),
             },
             ConflictResolution::NeverOverwrite,
-            field_updates(&Record::Contact(sparse), &contact_fields, zone),
+            field_updates(&Record::Contact(sparse), &contact_fields, zone, false),
         ),
         (
             "updateitem-tag",

@@ -21,17 +21,6 @@ use crate::operations::{
 };
 use crate::response_code::ResponseCode;
 
-fn is_zone_update(u: &crate::mapping::Update) -> bool {
-    use crate::mapping::{PropertyPath, Update};
-    matches!(
-        u,
-        Update::Set {
-            path: PropertyPath::Field("calendar:StartTimeZone" | "calendar:EndTimeZone"),
-            ..
-        }
-    )
-}
-
 fn to_item(r: ReadItem) -> MailboxItem {
     r.item
 }
@@ -193,11 +182,12 @@ impl MailboxPort for EwsMailboxes {
         fields: &[Field],
         record: &Record,
     ) -> Result<Version, PortError> {
-        let mut updates = field_updates(record, fields, self.client.config().time_zone);
-        if key.is_occurrence() {
-            // An occurrence lives in its series' zone; only its times move.
-            updates.retain(|u| !is_zone_update(u));
-        }
+        let updates = field_updates(
+            record,
+            fields,
+            self.client.config().time_zone,
+            key.is_occurrence(),
+        );
         if updates.is_empty() {
             // Only attachments (written separately) or nothing at all.
             return Ok(version.clone());

@@ -97,8 +97,14 @@ impl Changes {
 /// The changes that write `fields` of `record`. Fields the record kind
 /// does not have, and attachments (written with CreateAttachment and
 /// DeleteAttachment), produce nothing. All-day times are written at local
-/// midnight of `all_day_zone`.
-pub fn field_updates(record: &Record, fields: &[Field], all_day_zone: Zone) -> Vec<Update> {
+/// midnight of `all_day_zone`. An `occurrence` lives in its series' zone:
+/// only its times move, its zones are not written.
+pub fn field_updates(
+    record: &Record,
+    fields: &[Field],
+    all_day_zone: Zone,
+    occurrence: bool,
+) -> Vec<Update> {
     let mut c = Changes {
         element: element(record),
         out: Vec::new(),
@@ -121,12 +127,14 @@ pub fn field_updates(record: &Record, fields: &[Field], all_day_zone: Zone) -> V
             (Record::Appointment(a), Field::When) => {
                 let (start, end, all_day, zone) = times(&a.when, all_day_zone);
                 // The zones go first, so that Start and End are read in them.
-                c.set(PropertyPath::Field("calendar:StartTimeZone"), |w| {
-                    write_zone(w, "t:StartTimeZone", zone)
-                });
-                c.set(PropertyPath::Field("calendar:EndTimeZone"), |w| {
-                    write_zone(w, "t:EndTimeZone", zone)
-                });
+                if !occurrence {
+                    c.set(PropertyPath::Field("calendar:StartTimeZone"), |w| {
+                        write_zone(w, "t:StartTimeZone", zone)
+                    });
+                    c.set(PropertyPath::Field("calendar:EndTimeZone"), |w| {
+                        write_zone(w, "t:EndTimeZone", zone)
+                    });
+                }
                 c.set(PropertyPath::Field("calendar:IsAllDayEvent"), |w| {
                     w.leaf("t:IsAllDayEvent", if all_day { "true" } else { "false" });
                 });
@@ -306,5 +314,53 @@ pub fn tag_update(key: &S4Key) -> Update {
     Update::Set {
         path: PropertyPath::Extended(ExtendedField::KEY),
         item: w.into_bytes(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn paths(updates: &[Update]) -> Vec<String> {
+        updates
+            .iter()
+            .filter_map(|u| match u {
+                Update::Set {
+                    path: PropertyPath::Field(f),
+                    ..
+                } => Some((*f).to_owned()),
+                _ => None,
+            })
+            .collect()
+    }
+
+    /// A series item gets its times with their zones; an occurrence lives in
+    /// its series' zone, so only its times move.
+    #[test]
+    fn an_occurrence_moves_without_its_zones() {
+        let a = Record::Appointment(maiconnect_core::testing::samples::appointment_a());
+        let zone: Zone = "Europe/Berlin".parse().unwrap();
+        let series = paths(&field_updates(&a, &[Field::When], zone, false));
+        assert!(
+            series.contains(&"calendar:StartTimeZone".to_owned()),
+            "{series:?}"
+        );
+        assert!(
+            series.contains(&"calendar:EndTimeZone".to_owned()),
+            "{series:?}"
+        );
+        let occurrence = paths(&field_updates(&a, &[Field::When], zone, true));
+        assert!(
+            occurrence.contains(&"calendar:Start".to_owned()),
+            "{occurrence:?}"
+        );
+        assert!(
+            occurrence.contains(&"calendar:End".to_owned()),
+            "{occurrence:?}"
+        );
+        assert!(
+            !occurrence.iter().any(|p| p.ends_with("TimeZone")),
+            "{occurrence:?}"
+        );
     }
 }
