@@ -233,7 +233,6 @@ impl World {
     /// A person may also edit the other side's copy of what they made:
     /// after a sync, labels refer to whatever copy exists.
     fn adopt_copies(&mut self) {
-        let mb = self.mailbox();
         for link in self.store.all_links() {
             if let Some((l, _)) = self.s4_made.iter().find(|(_, k)| **k == link.s4) {
                 let l = *l;
@@ -250,7 +249,6 @@ impl World {
                 self.s4_made.entry(l + 50).or_insert(link.s4.clone());
             }
         }
-        let _ = mb;
     }
 
     /// Full sync until no failure is left (at most a few rounds).
