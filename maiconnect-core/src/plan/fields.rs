@@ -529,7 +529,10 @@ mod tests {
             &[x.clone(), x.clone(), y.clone()],
             &[x.clone(), y.clone(), y.clone()]
         ));
-        assert!(!same_attendees(&[x.clone()], &[x.clone(), y.clone()]));
+        assert!(!same_attendees(
+            std::slice::from_ref(&x),
+            &[x.clone(), y.clone()]
+        ));
         assert!(!same_attendees(&[x], &[y]));
     }
 
