@@ -153,3 +153,37 @@ async fn link_writes_are_sequenced_across_reopening() {
     let other: maiconnect_core::ids::Mailbox = "ben.ott@example.com".parse().unwrap();
     assert!(!s.link_written_since(&other, &key, before).unwrap());
 }
+
+/// The intake's echo check reads the versions the item's links recorded.
+#[tokio::test]
+async fn exchange_versions_are_those_the_links_recorded() {
+    use maiconnect_core::model::{ExchangeKey, Record, S4Key};
+    use maiconnect_core::plan::state::{Link, Side};
+    use maiconnect_core::ports::StateStore;
+    use maiconnect_core::sync::is_own_write;
+    let s = SqliteStore::open_in_memory().unwrap();
+    let anna: maiconnect_core::ids::Mailbox = "anna.berg@example.com".parse().unwrap();
+    let item: maiconnect_core::ids::ItemId = "AAMk1".parse().unwrap();
+    assert!(s.exchange_versions(&anna, &item).unwrap().is_empty());
+    let record = Record::Appointment(maiconnect_core::testing::samples::appointment_a());
+    let key: S4Key = "BUS2000126:00000000-0000-0000-0000-000000000001"
+        .parse()
+        .unwrap();
+    s.save_link(&Link {
+        mailbox: anna.clone(),
+        s4: key,
+        exchange: ExchangeKey::item(item.clone()),
+        s4_version: "W/\"1\"".parse().unwrap(),
+        exchange_version: "CK7".parse().unwrap(),
+        s4_seen: record.clone(),
+        exchange_seen: record,
+        origin: Side::S4,
+    })
+    .await
+    .unwrap();
+    let recorded = s.exchange_versions(&anna, &item).unwrap();
+    assert_eq!(recorded, ["CK7".parse().unwrap()]);
+    assert!(is_own_write(&recorded, &"CK7".parse().unwrap()));
+    assert!(!is_own_write(&recorded, &"CK8".parse().unwrap()));
+    assert!(!is_own_write(&[], &"CK7".parse().unwrap()));
+}

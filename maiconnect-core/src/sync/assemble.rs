@@ -74,11 +74,22 @@ fn as_recorded_s4(link: &Link) -> S4Item {
     }
 }
 
-/// Whether a notification naming `version` for an item with these links
-/// reports our own write coming back (or a state already synced): every
-/// link recorded exactly that version, so there is nothing new to read.
-pub fn is_own_write(links: &[Link], version: &Version) -> bool {
-    !links.is_empty() && links.iter().all(|l| &l.exchange_version == version)
+/// Whether a notification naming `version` for an item reports our own
+/// write coming back (or a state already synced): every link of the item
+/// recorded exactly that version (`recorded`: their Exchange versions), so
+/// there is nothing new to read.
+pub fn is_own_write<'a>(
+    recorded: impl IntoIterator<Item = &'a Version>,
+    version: &Version,
+) -> bool {
+    let mut any = false;
+    for r in recorded {
+        if r != version {
+            return false;
+        }
+        any = true;
+    }
+    any
 }
 
 impl Syncer<'_> {
@@ -260,7 +271,7 @@ impl Syncer<'_> {
         if hints
             .exchange_version
             .as_ref()
-            .is_some_and(|v| is_own_write(&links, v))
+            .is_some_and(|v| is_own_write(links.iter().map(|l| &l.exchange_version), v))
         {
             return Ok(Vec::new());
         }

@@ -86,8 +86,8 @@ pub async fn receive(
                 && let Some(v) = &version
                 && hub
                     .store
-                    .get_links_by_item(&record.mailbox, &item)
-                    .is_ok_and(|links| is_own_write(&links, v))
+                    .exchange_versions(&record.mailbox, &item)
+                    .is_ok_and(|recorded| is_own_write(&recorded, v))
             {
                 hub.metrics.event("ews_echo", 1);
                 continue;

@@ -175,6 +175,38 @@ impl SqliteStore {
         Ok(())
     }
 
+    /// The Exchange versions the links of `item` recorded (without parsing
+    /// the links: the intake asks this of every notification).
+    pub fn exchange_versions(
+        &self,
+        mailbox: &Mailbox,
+        item: &ItemId,
+    ) -> Result<Vec<maiconnect_core::ids::Version>, PortError> {
+        let conn = self.conn();
+        let mut stmt = conn
+            .prepare_cached(
+                "SELECT json_extract(data, '$.exchange_version') FROM links
+                 WHERE mailbox = ?1 AND exchange_item = ?2",
+            )
+            .map_err(db)?;
+        let rows = stmt
+            .query_map(params![mailbox.as_str(), item.as_str()], |r| {
+                r.get::<_, String>(0)
+            })
+            .map_err(db)?;
+        let mut out = Vec::new();
+        for v in rows {
+            let v = v.map_err(db)?;
+            out.push(v.parse().map_err(|e| {
+                PortError::new(
+                    maiconnect_core::ErrorKind::Other,
+                    format!("state store: a link's version does not parse ({e})"),
+                )
+            })?);
+        }
+        Ok(out)
+    }
+
     /// The link-write sequence number now: a snapshot of an S/4 object read
     /// after this call is at least as new as every link written before it.
     pub fn link_seq(&self) -> u64 {
