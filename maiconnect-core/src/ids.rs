@@ -8,6 +8,7 @@ use std::str::FromStr;
 use std::sync::Arc;
 
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
+use tinystr::TinyAsciiStr;
 use uuid::Uuid;
 
 /// Why a string is not a valid identifier of some kind.
@@ -116,13 +117,16 @@ impl<'de> Deserialize<'de> for ActivityId {
 /// Numeric numbers are stored with leading zeros (SAP's ALPHA conversion), so
 /// `"1234"` and `"0000001234"` are the same partner. Externally numbered
 /// partners may be alphanumeric; they are stored in upper case.
-#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
-pub struct PartnerNo(String);
+///
+/// Held inline (no allocation): the planner compares and copies partner
+/// numbers for every attendee of every pair.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct PartnerNo(TinyAsciiStr<10>);
 
 impl PartnerNo {
     /// The 10-character canonical form.
     pub fn as_str(&self) -> &str {
-        &self.0
+        self.0.as_str()
     }
 }
 
@@ -134,22 +138,22 @@ impl FromStr for PartnerNo {
         if t.is_empty() || t.len() > 10 {
             return Err(InvalidId::new(WHAT, s, "expected 1 to 10 characters"));
         }
-        if t.bytes().all(|b| b.is_ascii_digit()) {
-            // ALPHA conversion: zeros on the left up to 10 digits. Numbers
-            // are parsed on every read, so no formatting machinery here.
-            let mut alpha = String::with_capacity(10);
-            alpha.extend(std::iter::repeat_n('0', 10 - t.len()));
-            alpha.push_str(t);
-            return Ok(PartnerNo(alpha));
-        }
-        if t.bytes().all(|b| b.is_ascii_alphanumeric()) {
-            return Ok(PartnerNo(t.to_ascii_uppercase()));
-        }
-        Err(InvalidId::new(
-            WHAT,
-            s,
-            "only letters and digits are allowed",
-        ))
+        let code = if t.bytes().all(|b| b.is_ascii_digit()) {
+            // ALPHA conversion: zeros on the left up to 10 digits.
+            let mut alpha = [b'0'; 10];
+            alpha[10 - t.len()..].copy_from_slice(t.as_bytes());
+            TinyAsciiStr::try_from_utf8(&alpha)
+        } else if t.bytes().all(|b| b.is_ascii_alphanumeric()) {
+            TinyAsciiStr::try_from_str(t).map(TinyAsciiStr::to_ascii_uppercase)
+        } else {
+            return Err(InvalidId::new(
+                WHAT,
+                s,
+                "only letters and digits are allowed",
+            ));
+        };
+        code.map(PartnerNo)
+            .map_err(|_| InvalidId::new(WHAT, s, "expected 1 to 10 characters"))
     }
 }
 text_id!(PartnerNo);
@@ -286,20 +290,24 @@ impl FromStr for Mailbox {
 text_id!(Mailbox);
 
 /// A CRM transaction type (process type, CRMC_PROC_TYPE), 1 to 4 characters.
-#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
-pub struct TransactionType(String);
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct TransactionType(TinyAsciiStr<4>);
 
 impl TransactionType {
     /// The code in upper case.
     pub fn as_str(&self) -> &str {
-        &self.0
+        self.0.as_str()
     }
 }
 
 impl FromStr for TransactionType {
     type Err = InvalidId;
     fn from_str(s: &str) -> Result<Self, InvalidId> {
-        sap_code(s, 4, "transaction type").map(TransactionType)
+        const WHAT: &str = "transaction type";
+        let code = sap_code(s, 4, WHAT)?;
+        TinyAsciiStr::try_from_str(&code)
+            .map(TransactionType)
+            .map_err(|_| InvalidId::new(WHAT, s, "too long or empty"))
     }
 }
 text_id!(TransactionType);

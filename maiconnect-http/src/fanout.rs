@@ -107,7 +107,7 @@ async fn partner(
             format!("event {}: {e}", event.event_id),
         )
     })?;
-    let mut persons = vec![bp.clone()];
+    let mut persons = vec![bp];
     // A customer's name is the company of its contact persons.
     if let Some(p) = hub.crm.partner(&bp).await?
         && p.category == PartnerCategory::Organization
@@ -116,7 +116,7 @@ async fn partner(
             if r.kind == policy.contacts.customer_contact_relationship
                 && let Some(person) = r.other_end(&bp)
             {
-                persons.push(person.clone());
+                persons.push(*person);
             }
         }
     }
@@ -168,10 +168,7 @@ async fn relationship(
                     }
                 }
             }
-            for m in hub
-                .store
-                .mailboxes_concerned_by(&S4Key::Contact(end.clone()))?
-            {
+            for m in hub.store.mailboxes_concerned_by(&S4Key::Contact(*end))? {
                 if let Some(m) = enabled_mailbox(policy, &m) {
                     mailboxes.insert(m.clone());
                 }

@@ -45,7 +45,7 @@ impl Attendee {
     pub fn key(&self) -> AttendeeKey {
         match (&self.email, &self.partner) {
             (Some(e), _) => AttendeeKey::Email(e.clone()),
-            (None, Some(p)) => AttendeeKey::Partner(p.clone()),
+            (None, Some(p)) => AttendeeKey::Partner(*p),
             (None, None) => AttendeeKey::Unmatched(self.name.clone()),
         }
     }

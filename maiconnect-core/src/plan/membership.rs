@@ -53,11 +53,11 @@ pub fn contacts_for(
                     && !is_org(person)
                     && person != employee
                 {
-                    out.insert(person.clone());
+                    out.insert(*person);
                 }
             }
         } else if policy.trigger_to_contact_person {
-            out.insert(other.clone());
+            out.insert(*other);
         }
     }
     out

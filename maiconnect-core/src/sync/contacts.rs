@@ -33,7 +33,7 @@ impl Syncer<'_> {
             let Some(p) = self.crm.partner(&other).await? else {
                 continue;
             };
-            categories.insert(other.clone(), p.category);
+            categories.insert(other, p.category);
             if p.category == PartnerCategory::Organization && policy.trigger_to_customer {
                 relationships.extend(self.crm.relationships(&other).await?);
             }
@@ -55,7 +55,7 @@ impl Syncer<'_> {
         now: DateTime<Utc>,
         guarded: bool,
     ) -> Result<Outcome, PortError> {
-        let key = S4Key::Contact(partner.clone());
+        let key = S4Key::Contact(*partner);
         let link = self.store.link_by_s4(&self.user.mailbox, &key).await?;
         // A linked contact stays a member until a relationship event says
         // otherwise (that one resyncs all contacts of the mailbox).
@@ -98,7 +98,7 @@ impl Syncer<'_> {
             .await?;
         let mut plans = Vec::new();
         for partner in &members {
-            let key = S4Key::Contact(partner.clone());
+            let key = S4Key::Contact(*partner);
             let link = links.iter().find(|l| l.s4 == key).cloned();
             plans.push(self.plan_one_contact(key, link, true, now).await?);
         }

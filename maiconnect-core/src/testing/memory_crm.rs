@@ -56,16 +56,16 @@ impl MemoryCrm {
         {
             let mut i = crm.lock();
             for p in &world.partners {
-                i.partners.insert(p.number.clone(), p.clone());
+                i.partners.insert(p.number, p.clone());
             }
             i.relationships = world.relationships.clone();
             for e in &world.employees {
-                i.employees.insert(e.partner.clone(), e.clone());
+                i.employees.insert(e.partner, e.clone());
             }
             for (p, c) in &world.contacts {
                 let v = i.version();
                 i.objects
-                    .insert(S4Key::Contact(p.clone()), (v, Record::Contact(c.clone())));
+                    .insert(S4Key::Contact(*p), (v, Record::Contact(c.clone())));
             }
         }
         crm

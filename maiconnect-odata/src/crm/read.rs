@@ -86,7 +86,7 @@ impl ODataCrm {
             None => self.read_account_contact(partner).await?,
         };
         Ok(found.map(|(version, contact)| S4Item {
-            key: S4Key::Contact(partner.clone()),
+            key: S4Key::Contact(*partner),
             version,
             record: Record::Contact(contact),
             changed_at: None,

@@ -59,7 +59,7 @@ impl MappingConfig {
             text_types: a
                 .transaction_types
                 .iter()
-                .map(|r| (r.transaction_type.clone(), r.text_type.clone()))
+                .map(|r| (r.transaction_type, r.text_type.clone()))
                 .collect(),
             contact_function: a.partner_functions.contact_person.clone(),
             participant_function: a.partner_functions.participant.clone(),

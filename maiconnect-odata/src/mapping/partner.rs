@@ -130,7 +130,7 @@ pub fn best_match(found: Vec<BusinessPartner>) -> Option<BusinessPartner> {
             (
                 !p.is_employee,
                 p.category != PartnerCategory::Person,
-                p.number.clone(),
+                p.number,
             )
         };
         rank(a).cmp(&rank(b))

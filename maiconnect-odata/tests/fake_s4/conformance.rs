@@ -36,7 +36,7 @@ async fn the_fake_holds_the_sample_world() {
     // the company and the e-mail are what both hold.
     for (bp, want) in &world.contacts {
         let item = crm
-            .get(&S4Key::Contact(bp.clone()))
+            .get(&S4Key::Contact(*bp))
             .await
             .unwrap()
             .unwrap_or_else(|| panic!("contact {bp} missing"));
