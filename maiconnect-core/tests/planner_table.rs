@@ -23,6 +23,19 @@ fn plan_with(p: Pair, policy: &Policy) -> Plan {
 
 // --- nothing linked yet ---
 
+/// The appointment the plan's first operation creates.
+fn created(p: &Plan) -> &Appointment {
+    match p.ops.first() {
+        Some(Operation::CreateInExchange { record, .. } | Operation::CreateInS4 { record, .. }) => {
+            match &**record {
+                Record::Appointment(a) => a,
+                other => panic!("creates a {}: {p}", other.kind()),
+            }
+        }
+        _ => panic!("creates nothing: {p}"),
+    }
+}
+
 #[test]
 fn nothing_anywhere_is_nothing() {
     assert!(plan(pair(None, None, None)).is_empty());
@@ -39,14 +52,11 @@ fn a_new_s4_appointment_is_created_in_outlook() {
     let (s, _, _) = synced();
     let p = plan(pair(Some(s.clone()), None, None));
     assert_eq!(ops(&p), ["create_in_exchange"]);
-    let Operation::CreateInExchange {
-        record: Record::Appointment(a),
-        link_key,
-    } = &p.ops[0]
-    else {
+    let Operation::CreateInExchange { link_key, .. } = &p.ops[0] else {
         panic!()
     };
     assert_eq!(link_key, &s.key);
+    let a = created(&p);
     assert_eq!(a.subject, "Quarterly review");
 }
 
@@ -56,23 +66,11 @@ fn a_new_s4_appointment_gets_the_filter_category_or_tag() {
     let mut pol = policy();
     pol.appointments.outlook_to_s4.filter = OutlookFilter::Category("CRM".into());
     let p = plan_with(pair(Some(s.clone()), None, None), &pol);
-    let Operation::CreateInExchange {
-        record: Record::Appointment(a),
-        ..
-    } = &p.ops[0]
-    else {
-        panic!()
-    };
+    let a = created(&p);
     assert_eq!(a.categories, vec!["CRM".to_string()]);
     pol.appointments.outlook_to_s4.filter = OutlookFilter::SyncTag;
     let p = plan_with(pair(Some(s), None, None), &pol);
-    let Operation::CreateInExchange {
-        record: Record::Appointment(a),
-        ..
-    } = &p.ops[0]
-    else {
-        panic!()
-    };
+    let a = created(&p);
     assert!(a.sync_tag);
 }
 
@@ -155,13 +153,7 @@ fn a_new_outlook_appointment_is_created_in_s4_and_tagged() {
     let (_, e, _) = synced();
     let p = plan(pair(None, Some(e), None));
     assert_eq!(ops(&p), ["create_in_s4", "tag_exchange"]);
-    let Operation::CreateInS4 {
-        record: Record::Appointment(a),
-        ..
-    } = &p.ops[0]
-    else {
-        panic!()
-    };
+    let a = created(&p);
     assert_eq!(a.owner, Some(bp("4711")));
     assert_eq!(a.transaction_type, Some("ZMAI".parse().unwrap()));
 }
@@ -230,25 +222,13 @@ fn private_outlook_appointments_follow_the_private_policy() {
 
     pol.appointments.private = PrivatePolicy::SyncAsPrivate;
     let p = plan_with(pair(None, Some(e.clone()), None), &pol);
-    let Operation::CreateInS4 {
-        record: Record::Appointment(a),
-        ..
-    } = &p.ops[0]
-    else {
-        panic!()
-    };
+    let a = created(&p);
     assert_eq!(a.subject, "Private");
     assert!(a.is_private() && a.attendees.is_empty() && a.body.is_empty() && a.location.is_empty());
 
     pol.appointments.private = PrivatePolicy::Sync;
     let p = plan_with(pair(None, Some(e), None), &pol);
-    let Operation::CreateInS4 {
-        record: Record::Appointment(a),
-        ..
-    } = &p.ops[0]
-    else {
-        panic!()
-    };
+    let a = created(&p);
     assert_eq!(a.subject, "Dentist");
 }
 
@@ -258,33 +238,15 @@ fn attachments_over_the_cap_or_switched_off_are_left_out_of_creates() {
     let mut pol = policy();
     pol.appointments.attachments.max_bytes = 1000;
     let p = plan_with(pair(None, Some(e.clone()), None), &pol);
-    let Operation::CreateInS4 {
-        record: Record::Appointment(a),
-        ..
-    } = &p.ops[0]
-    else {
-        panic!()
-    };
+    let a = created(&p);
     assert!(a.attachments.is_empty(), "agenda.pdf has 1200 bytes");
     pol.appointments.attachments.max_bytes = 2000;
     let p = plan_with(pair(None, Some(e.clone()), None), &pol);
-    let Operation::CreateInS4 {
-        record: Record::Appointment(a),
-        ..
-    } = &p.ops[0]
-    else {
-        panic!()
-    };
+    let a = created(&p);
     assert_eq!(a.attachments.len(), 1);
     pol.appointments.attachments.enabled = false;
     let p = plan_with(pair(None, Some(e), None), &pol);
-    let Operation::CreateInS4 {
-        record: Record::Appointment(a),
-        ..
-    } = &p.ops[0]
-    else {
-        panic!()
-    };
+    let a = created(&p);
     assert!(a.attachments.is_empty());
 }
 
@@ -296,13 +258,7 @@ fn outlook_attendees_without_partner_do_not_go_to_s4() {
     };
     a.attendees.push(attendee("stranger@example.org", None));
     let p = plan(pair(None, Some(e), None));
-    let Operation::CreateInS4 {
-        record: Record::Appointment(a),
-        ..
-    } = &p.ops[0]
-    else {
-        panic!()
-    };
+    let a = created(&p);
     assert!(a.attendees.iter().all(|x| x.partner.is_some()));
 }
 
@@ -422,16 +378,14 @@ fn an_s4_change_flows_to_outlook() {
     a.location = "Room 4".into();
     let p = plan(pair(Some(s), Some(e), Some(l)));
     assert_eq!(ops(&p), ["update_exchange", "save_link"]);
-    let Operation::UpdateExchange {
-        fields,
-        record: Record::Appointment(a),
-        ..
-    } = &p.ops[0]
-    else {
+    let Operation::UpdateExchange { changes, .. } = &p.ops[0] else {
         panic!()
     };
-    assert_eq!(fields, &vec![Field::Location]);
-    assert_eq!(a.location, "Room 4");
+    assert_eq!(changes.fields(), vec![Field::Location]);
+    assert_eq!(
+        changes.get(Field::Location),
+        Some(&Value::Text("Room 4".into()))
+    );
 }
 
 #[test]
@@ -493,10 +447,10 @@ fn private_blockers_do_not_carry_content_either_way() {
     pol.appointments.private = PrivatePolicy::SyncAsPrivate;
     let p = plan_with(pair(Some(s), Some(e), Some(l)), &pol);
     assert_eq!(ops(&p), ["update_s4", "save_link"], "{p}");
-    let Operation::UpdateS4 { fields, .. } = &p.ops[0] else {
+    let Operation::UpdateS4 { changes, .. } = &p.ops[0] else {
         panic!()
     };
-    assert_eq!(fields, &vec![Field::Private]);
+    assert_eq!(changes.fields(), vec![Field::Private]);
 }
 
 #[test]
@@ -550,16 +504,14 @@ fn attachments_added_in_s4_flow_within_the_cap() {
         content: AttachmentContent::Reference("r2".into()),
     });
     let p = plan(pair(Some(s), Some(e), Some(l)));
-    let Operation::UpdateExchange {
-        record: Record::Appointment(a),
-        fields,
-        ..
-    } = &p.ops[0]
-    else {
+    let Operation::UpdateExchange { changes, .. } = &p.ops[0] else {
         panic!("{p}")
     };
-    assert_eq!(fields, &vec![Field::Attachments]);
-    let names: Vec<_> = a.attachments.iter().map(|x| x.name.as_str()).collect();
+    assert_eq!(changes.fields(), vec![Field::Attachments]);
+    let Some(Value::Attachments(list)) = changes.get(Field::Attachments) else {
+        panic!("{p}")
+    };
+    let names: Vec<_> = list.iter().map(|x| x.name.as_str()).collect();
     assert_eq!(names, ["agenda.pdf", "small.txt"]);
 }
 
@@ -597,10 +549,10 @@ fn tasks_flow_both_ways() {
     l.exchange_version = v("CK8");
     let p = plan(pair(Some(s), Some(e), Some(l)));
     assert_eq!(ops(&p), ["update_s4", "save_link"]);
-    let Operation::UpdateS4 { fields, .. } = &p.ops[0] else {
+    let Operation::UpdateS4 { changes, .. } = &p.ops[0] else {
         panic!()
     };
-    assert_eq!(fields, &vec![Field::Completed]);
+    assert_eq!(changes.fields(), vec![Field::Completed]);
 }
 
 // --- contacts ---
@@ -694,10 +646,10 @@ fn a_contact_whose_company_was_renamed_is_updated_under_the_same_version() {
     c.company = "Customer SE".into();
     let p = cplan(pair(Some(renamed), Some(e), Some(l)), true);
     assert_eq!(ops(&p), ["update_exchange", "save_link"]);
-    let Operation::UpdateExchange { fields, .. } = &p.ops[0] else {
+    let Operation::UpdateExchange { changes, .. } = &p.ops[0] else {
         panic!()
     };
-    assert_eq!(fields, &vec![Field::Company]);
+    assert_eq!(changes.fields(), vec![Field::Company]);
 }
 
 #[test]

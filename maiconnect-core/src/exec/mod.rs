@@ -198,7 +198,7 @@ impl Executor<'_> {
                         (k, v, false)
                     }
                 };
-                let mut written = record.clone();
+                let mut written: Record = (**record).clone();
                 if !adopted {
                     version = attachments::copy_to_exchange(
                         self,
@@ -270,11 +270,11 @@ impl Executor<'_> {
                 } else {
                     None
                 };
-                let mut written = record.clone();
+                let mut written: Record = (**record).clone();
                 let version = match existing {
                     Some(item) => item.version,
                     None => {
-                        let mut bare = record.clone();
+                        let mut bare: Record = (**record).clone();
                         attachments::strip(&mut bare);
                         let v = match self.crm.create(&key, &bare, Some(from)).await {
                             Ok(v) => v,
@@ -332,27 +332,24 @@ impl Executor<'_> {
             Operation::UpdateExchange {
                 key,
                 version,
-                fields,
-                record,
+                changes,
             } => {
                 let (s4_key, before) = match (&run.s4, &run.exchange) {
                     (Some((k, _, _)), Some((_, _, r))) => (k.clone(), r.clone()),
                     _ => return Err(mismatch("update without both copies")),
                 };
-                let mut written = record.clone();
+                let mut written = before.clone();
+                changes.apply_to_record(&mut written);
+                let fields = changes.fields();
                 let mut version = version.clone();
-                let plain: Vec<Field> = fields
-                    .iter()
-                    .copied()
-                    .filter(|f| *f != Field::Attachments)
-                    .collect();
+                let plain = without_attachments(&fields);
                 if !plain.is_empty() {
                     version = self
                         .mailboxes
-                        .update(mailbox, key, &version, &plain, record)
+                        .update(mailbox, key, &version, &plain, &written)
                         .await?;
                 }
-                if fields.contains(&Field::Attachments) {
+                if changes.contains(Field::Attachments) {
                     version = attachments::sync_to_exchange(
                         self,
                         mailbox,
@@ -370,7 +367,7 @@ impl Executor<'_> {
                     op,
                     &s4_key,
                     key,
-                    fields,
+                    &fields,
                     Some(&before),
                     &written,
                     now,
@@ -381,26 +378,23 @@ impl Executor<'_> {
             Operation::UpdateS4 {
                 key,
                 version,
-                fields,
-                record,
+                changes,
             } => {
                 let (ex_key, before) = match (&run.exchange, &run.s4) {
                     (Some((k, _, _)), Some((_, _, r))) => (k.clone(), r.clone()),
                     _ => return Err(mismatch("update without both copies")),
                 };
-                let mut written = record.clone();
+                let mut written = before.clone();
+                changes.apply_to_record(&mut written);
+                let fields = changes.fields();
                 let mut new_version = version.clone();
-                let plain: Vec<Field> = fields
-                    .iter()
-                    .copied()
-                    .filter(|f| *f != Field::Attachments)
-                    .collect();
+                let plain = without_attachments(&fields);
                 if !plain.is_empty()
-                    && let Some(v) = self.crm.update(key, version, &plain, record).await?
+                    && let Some(v) = self.crm.update(key, version, &plain, &written).await?
                 {
                     new_version = v;
                 }
-                if fields.contains(&Field::Attachments) {
+                if changes.contains(Field::Attachments) {
                     attachments::sync_to_s4(self, mailbox, key, &before, &mut written).await?;
                 }
                 self.journal(
@@ -409,7 +403,7 @@ impl Executor<'_> {
                     op,
                     key,
                     &ex_key,
-                    fields,
+                    &fields,
                     Some(&before),
                     &written,
                     now,
@@ -560,6 +554,16 @@ fn new_link(
         exchange_seen,
         origin,
     }
+}
+
+/// The fields an update writes through the item write itself; attachments
+/// are written one by one afterwards.
+fn without_attachments(fields: &[Field]) -> Vec<Field> {
+    fields
+        .iter()
+        .copied()
+        .filter(|f| *f != Field::Attachments)
+        .collect()
 }
 
 fn mismatch(what: &str) -> PortError {

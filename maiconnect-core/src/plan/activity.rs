@@ -3,10 +3,13 @@
 //! One exhaustive `match` over (S/4 copy, mailbox copy, last synced state);
 //! every arm is tested in `tests/planner_table.rs`.
 
+use std::borrow::Cow;
+
 use crate::model::Record;
+use crate::plan::changes::Value;
 use crate::plan::fields::Field;
 use crate::plan::merge::{MergeInput, merge};
-use crate::plan::operation::{Operation, Plan};
+use crate::plan::operation::{Operation, Plan, Reason};
 use crate::plan::scope::{
     Activity, Context, Excluded, Role, disabled_fields, exchange_filter, masked_fields, newer,
     s4_filter,
@@ -23,16 +26,16 @@ pub(crate) fn plan<A: Activity>(pair: &Pair, ctx: &Context<'_>) -> Plan {
     plan
 }
 
-type Decision = (Vec<Operation>, Vec<String>);
+type Decision = (Vec<Operation>, Vec<Reason>);
 
-fn typed<'a, A: Activity>(r: &'a Record, what: &str, reasons: &mut Vec<String>) -> Option<&'a A> {
+fn typed<'a, A: Activity>(r: &'a Record, what: &str, reasons: &mut Vec<Reason>) -> Option<&'a A> {
     let t = A::from_record(r);
     if t.is_none() {
-        reasons.push(format!(
+        reasons.push(Reason::Owned(format!(
             "the {what} is a {} where a {} was expected; left alone",
             r.kind(),
             A::KIND
-        ));
+        )));
     }
     t
 }
@@ -62,15 +65,15 @@ fn decide<A: Activity>(pair: &Pair, ctx: &Context<'_>) -> Decision {
         (Some((si, s)), None, None) => match s4_filter(s, ctx) {
             Ok(_) => vec![create_in_exchange(si, s, ctx)],
             Err(e) => {
-                why.push(format!("not written to Outlook: {e}"));
+                why.push(Reason::Owned(format!("not written to Outlook: {e}")));
                 Vec::new()
             }
         },
         (None, Some((ei, e)), None) => match &ei.link_key {
             Some(k) if k.kind() == A::KIND => {
-                why.push(format!(
+                why.push(Reason::Owned(format!(
                     "the item belongs to {k}, which no longer exists in S/4HANA"
-                ));
+                )));
                 vec![Operation::DeleteInExchange {
                     key: ei.key.clone(),
                 }]
@@ -78,7 +81,7 @@ fn decide<A: Activity>(pair: &Pair, ctx: &Context<'_>) -> Decision {
             _ => match exchange_filter(e, &ei.key, ctx) {
                 Ok(()) => create_in_s4(ei, e, ctx),
                 Err(reason) => {
-                    why.push(format!("not written to S/4HANA: {reason}"));
+                    why.push(Reason::Owned(format!("not written to S/4HANA: {reason}")));
                     Vec::new()
                 }
             },
@@ -103,7 +106,9 @@ fn decide<A: Activity>(pair: &Pair, ctx: &Context<'_>) -> Decision {
         }
         (Some((si, s)), None, Some(_)) => match s4_filter(s, ctx) {
             Err(reason) => {
-                why.push(format!("deleted in Outlook and {reason}; unlinked"));
+                why.push(Reason::Owned(format!(
+                    "deleted in Outlook and {reason}; unlinked"
+                )));
                 vec![Operation::Unlink]
             }
             Ok(Role::Owner) if A::outlook_to_s4(ctx.policy).enabled => {
@@ -138,9 +143,9 @@ fn decide<A: Activity>(pair: &Pair, ctx: &Context<'_>) -> Decision {
                     }]
                 }
                 (Err(a), Err(b)) => {
-                    why.push(format!(
+                    why.push(Reason::Owned(format!(
                         "left the filters (S/4HANA: {a}; Outlook: {b}); unlinked, not deleted"
-                    ));
+                    )));
                     vec![Operation::Unlink]
                 }
                 _ => linked::<A>(si, s, ei, e, link, s_in.ok(), ctx, &mut why),
@@ -160,7 +165,7 @@ fn linked<A: Activity>(
     link: &Link,
     role: Option<Role>,
     ctx: &Context<'_>,
-    why: &mut Vec<String>,
+    why: &mut Vec<Reason>,
 ) -> Vec<Operation> {
     let s4_same = si.version == link.s4_version;
     let ex_same = ei.version == link.exchange_version;
@@ -219,14 +224,19 @@ fn merge_pair<A: Activity>(
     role: Option<Role>,
     origin: Side,
     ctx: &Context<'_>,
-    why: &mut Vec<String>,
+    why: &mut Vec<Reason>,
 ) -> Vec<Operation> {
     let outlook = A::outlook_to_s4(ctx.policy);
     let to_s4 = outlook.enabled
         && role != Some(Role::Participant)
         && (!ei.key.is_occurrence() || ctx.policy.appointments.recurring.enabled);
-    let mut masked: Vec<Field> = masked_fields(e, ctx.policy).to_vec();
-    masked.extend_from_slice(disabled_fields::<A>(ctx.policy));
+    let masked: Cow<'_, [Field]> = match (
+        masked_fields(e, ctx.policy),
+        disabled_fields::<A>(ctx.policy),
+    ) {
+        (m, []) | ([], m) => Cow::Borrowed(m),
+        (a, b) => Cow::Owned([a, b].concat()),
+    };
     let cap = attachment_cap::<A>(ctx);
     let capped = |r: &A| -> A {
         let mut r = r.clone();
@@ -239,7 +249,9 @@ fn merge_pair<A: Activity>(
         .any(|r| r.attachments().iter().any(|a| a.size > cap));
     let (cs, css, ce, ces);
     let (s, s_seen, e, e_seen) = if needs_cap && !masked.contains(&Field::Attachments) {
-        why.push(format!("attachments over {cap} bytes are left out"));
+        why.push(Reason::Owned(format!(
+            "attachments over {cap} bytes are left out"
+        )));
         (cs, css, ce, ces) = (capped(s), capped(s_seen), capped(e), capped(e_seen));
         (&cs, &css, &ce, &ces)
     } else {
@@ -256,17 +268,15 @@ fn merge_pair<A: Activity>(
         conflict: &ctx.policy.conflict,
         newer: newer(si.changed_at, ei.changed_at),
     });
-    why.extend(out.conflicts.iter().map(ToString::to_string));
+    why.extend(out.conflicts.iter().map(|c| Reason::Owned(c.to_string())));
     let (mut to_s4, mut to_exchange) = (out.to_s4, out.to_exchange);
     if needs_cap {
         // Files over the cap were left out of the merge, not deleted: a side
         // keeps the ones it holds.
-        for (patch, current) in [(&mut to_s4, s_orig), (&mut to_exchange, e_orig)] {
-            if let Some(p) = patch
-                .as_mut()
-                .filter(|p| p.fields.contains(&Field::Attachments))
+        for (changes, current) in [(&mut to_s4, s_orig), (&mut to_exchange, e_orig)] {
+            if let Some(Value::Attachments(list)) =
+                changes.as_mut().and_then(|c| c.get_mut(Field::Attachments))
             {
-                let mut list = p.record.attachments().to_vec();
                 list.extend(
                     current
                         .attachments()
@@ -274,25 +284,22 @@ fn merge_pair<A: Activity>(
                         .filter(|a| a.size > cap)
                         .cloned(),
                 );
-                p.record.set_attachments(list);
             }
         }
     }
     let mut ops = Vec::new();
-    if let Some(p) = to_s4 {
+    if let Some(changes) = to_s4 {
         ops.push(Operation::UpdateS4 {
             key: si.key.clone(),
             version: si.version.clone(),
-            fields: p.fields,
-            record: p.record.into_record(),
+            changes,
         });
     }
-    if let Some(p) = to_exchange {
+    if let Some(changes) = to_exchange {
         ops.push(Operation::UpdateExchange {
             key: ei.key.clone(),
             version: ei.version.clone(),
-            fields: p.fields,
-            record: p.record.into_record(),
+            changes,
         });
     }
     ops.push(Operation::SaveLink { origin });
@@ -317,7 +324,7 @@ fn create_in_exchange<A: Activity>(si: &S4Item, s: &A, ctx: &Context<'_>) -> Ope
         mark_for_filter(&mut record, &outlook.filter);
     }
     Operation::CreateInExchange {
-        record,
+        record: Box::new(record),
         link_key: si.key.clone(),
     }
 }
@@ -348,23 +355,21 @@ fn create_in_s4<A: Activity>(ei: &MailboxItem, e: &A, ctx: &Context<'_>) -> Vec<
     keep_allowed_attachments(&mut r, ctx);
     r.retain_attendees(|a| a.fits_s4());
     let mut record = r.into_record();
-    let tt = A::outlook_to_s4(ctx.policy)
-        .default_transaction_type
-        .clone();
+    let tt = A::outlook_to_s4(ctx.policy).default_transaction_type;
     match &mut record {
         Record::Appointment(a) => {
-            a.owner = Some(ctx.user.employee.clone());
+            a.owner = Some(ctx.user.employee);
             a.transaction_type = tt;
             a.recurrence = None;
         }
         Record::Task(t) => {
-            t.owner = Some(ctx.user.employee.clone());
+            t.owner = Some(ctx.user.employee);
             t.transaction_type = tt;
         }
         Record::Contact(_) => {}
     }
     let mut ops = vec![Operation::CreateInS4 {
-        record,
+        record: Box::new(record),
         from: ei.key.clone(),
     }];
     // An occurrence cannot carry its own property without becoming an

@@ -3,7 +3,7 @@
 use crate::model::{Contact, ObjectKind};
 use crate::plan::fields::SyncRecord;
 use crate::plan::merge::{MergeInput, merge};
-use crate::plan::operation::{Operation, Plan};
+use crate::plan::operation::{Operation, Plan, Reason};
 use crate::plan::scope::Context;
 use crate::plan::state::{MailboxItem, Pair, Side};
 
@@ -18,7 +18,7 @@ pub(crate) fn plan(pair: &Pair, member: bool, ctx: &Context<'_>) -> Plan {
     plan
 }
 
-fn decide(pair: &Pair, member: bool, ctx: &Context<'_>, why: &mut Vec<String>) -> Vec<Operation> {
+fn decide(pair: &Pair, member: bool, ctx: &Context<'_>, why: &mut Vec<Reason>) -> Vec<Operation> {
     let s4 = pair
         .s4
         .as_ref()
@@ -48,7 +48,7 @@ fn decide(pair: &Pair, member: bool, ctx: &Context<'_>, why: &mut Vec<String>) -
         (Some((si, s)), None, None) => {
             if member {
                 vec![Operation::CreateInExchange {
-                    record: s.clone().into_record(),
+                    record: Box::new(s.clone().into_record()),
                     link_key: si.key.clone(),
                 }]
             } else {
@@ -57,9 +57,9 @@ fn decide(pair: &Pair, member: bool, ctx: &Context<'_>, why: &mut Vec<String>) -
         }
         (None, Some((ei, _)), None) => match &ei.link_key {
             Some(k) if k.kind() == ObjectKind::Contact => {
-                why.push(format!(
+                why.push(Reason::Owned(format!(
                     "the contact belongs to {k}, which no longer exists in S/4HANA"
-                ));
+                )));
                 vec![Operation::DeleteInExchange {
                     key: ei.key.clone(),
                 }]
@@ -84,7 +84,7 @@ fn decide(pair: &Pair, member: bool, ctx: &Context<'_>, why: &mut Vec<String>) -
                 vec![
                     Operation::Unlink,
                     Operation::CreateInExchange {
-                        record: s.clone().into_record(),
+                        record: Box::new(s.clone().into_record()),
                         link_key: si.key.clone(),
                     },
                 ]
@@ -150,12 +150,11 @@ fn merged(
         newer: None,
     });
     let mut ops = Vec::new();
-    if let Some(p) = out.to_exchange {
+    if let Some(changes) = out.to_exchange {
         ops.push(Operation::UpdateExchange {
             key: ei.key.clone(),
             version: ei.version.clone(),
-            fields: p.fields,
-            record: p.record.into_record(),
+            changes,
         });
     }
     ops.push(Operation::SaveLink { origin: Side::S4 });

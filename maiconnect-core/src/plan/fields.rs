@@ -11,6 +11,7 @@ use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
 
 use crate::model::{Appointment, Attachment, Attendee, Contact, ObjectKind, Record, Task};
+use crate::plan::changes::Value;
 
 /// A merged field of an appointment, task or contact.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
@@ -163,8 +164,14 @@ pub trait SyncRecord:
 
     /// Whether two records hold the same value in `field`.
     fn same(&self, other: &Self, field: Field) -> bool;
+    /// The value of `field` (a copy).
+    fn value(&self, field: Field) -> Value;
+    /// Sets `field`; a value of another shape than the field's is ignored.
+    fn set_value(&mut self, field: Field, value: Value);
     /// Copies `field` from `other` into `self`.
-    fn copy_field(&mut self, other: &Self, field: Field);
+    fn copy_field(&mut self, other: &Self, field: Field) {
+        self.set_value(field, other.value(field));
+    }
     /// How `field` merges.
     fn merge_kind(field: Field) -> MergeKind {
         match field {
@@ -194,26 +201,13 @@ pub trait SyncRecord:
     /// Unwraps a record of this kind.
     fn from_record(record: &Record) -> Option<&Self>;
     /// A text rendering of one field's value, for plans and the audit journal.
-    fn show(&self, field: Field) -> String;
+    fn show(&self, field: Field) -> String {
+        self.value(field).to_string()
+    }
     /// Whether two records hold the same values in every merged field.
     fn same_merged(&self, other: &Self) -> bool {
         Self::MERGED.iter().all(|f| self.same(other, *f))
     }
-}
-
-/// Renders a value for display in plans, cutting long text.
-fn cut(text: &str) -> String {
-    const MAX: usize = 60;
-    let mut out: String = text.chars().take(MAX).collect();
-    if text.chars().count() > MAX {
-        out.push('…');
-    }
-    format!("{out:?}")
-}
-
-fn show_list<T: fmt::Display>(items: &[T]) -> String {
-    let parts: Vec<String> = items.iter().map(ToString::to_string).collect();
-    format!("[{}]", parts.join(", "))
 }
 
 impl SyncRecord for Appointment {
@@ -243,16 +237,30 @@ impl SyncRecord for Appointment {
         }
     }
 
-    fn copy_field(&mut self, o: &Self, field: Field) {
+    fn value(&self, field: Field) -> Value {
         match field {
-            Field::Subject => self.subject.clone_from(&o.subject),
-            Field::Location => self.location.clone_from(&o.location),
-            Field::Body => self.body.clone_from(&o.body),
-            Field::When => self.when = o.when.clone(),
-            Field::Private => self.sensitivity = o.sensitivity,
-            Field::Importance => self.importance = o.importance,
-            Field::Attendees => self.attendees.clone_from(&o.attendees),
-            Field::Attachments => self.attachments.clone_from(&o.attachments),
+            Field::Subject => Value::Text(self.subject.clone()),
+            Field::Location => Value::Text(self.location.clone()),
+            Field::Body => Value::Body(self.body.clone()),
+            Field::When => Value::When(self.when.clone()),
+            Field::Private => Value::Sensitivity(self.sensitivity),
+            Field::Importance => Value::Importance(self.importance),
+            Field::Attendees => Value::Attendees(self.attendees.clone()),
+            Field::Attachments => Value::Attachments(self.attachments.clone()),
+            _ => Value::Text(String::new()),
+        }
+    }
+
+    fn set_value(&mut self, field: Field, value: Value) {
+        match (field, value) {
+            (Field::Subject, Value::Text(v)) => self.subject = v,
+            (Field::Location, Value::Text(v)) => self.location = v,
+            (Field::Body, Value::Body(v)) => self.body = v,
+            (Field::When, Value::When(v)) => self.when = v,
+            (Field::Private, Value::Sensitivity(v)) => self.sensitivity = v,
+            (Field::Importance, Value::Importance(v)) => self.importance = v,
+            (Field::Attendees, Value::Attendees(v)) => self.attendees = v,
+            (Field::Attachments, Value::Attachments(v)) => self.attachments = v,
             _ => {}
         }
     }
@@ -285,20 +293,6 @@ impl SyncRecord for Appointment {
             _ => None,
         }
     }
-
-    fn show(&self, field: Field) -> String {
-        match field {
-            Field::Subject => cut(&self.subject),
-            Field::Location => cut(&self.location),
-            Field::Body => cut(self.body.as_str()),
-            Field::When => self.when.to_string(),
-            Field::Private => self.is_private().to_string(),
-            Field::Importance => format!("{:?}", self.importance),
-            Field::Attendees => show_list(&self.attendees),
-            Field::Attachments => show_list(&self.attachments),
-            _ => String::new(),
-        }
-    }
 }
 
 impl SyncRecord for Task {
@@ -326,15 +320,28 @@ impl SyncRecord for Task {
         }
     }
 
-    fn copy_field(&mut self, o: &Self, field: Field) {
+    fn value(&self, field: Field) -> Value {
         match field {
-            Field::Subject => self.subject.clone_from(&o.subject),
-            Field::Body => self.body.clone_from(&o.body),
-            Field::DueDate => self.due_date = o.due_date,
-            Field::Completed => self.completed = o.completed,
-            Field::Private => self.sensitivity = o.sensitivity,
-            Field::Importance => self.importance = o.importance,
-            Field::Attachments => self.attachments.clone_from(&o.attachments),
+            Field::Subject => Value::Text(self.subject.clone()),
+            Field::Body => Value::Body(self.body.clone()),
+            Field::DueDate => Value::Date(self.due_date),
+            Field::Completed => Value::Flag(self.completed),
+            Field::Private => Value::Sensitivity(self.sensitivity),
+            Field::Importance => Value::Importance(self.importance),
+            Field::Attachments => Value::Attachments(self.attachments.clone()),
+            _ => Value::Text(String::new()),
+        }
+    }
+
+    fn set_value(&mut self, field: Field, value: Value) {
+        match (field, value) {
+            (Field::Subject, Value::Text(v)) => self.subject = v,
+            (Field::Body, Value::Body(v)) => self.body = v,
+            (Field::DueDate, Value::Date(v)) => self.due_date = v,
+            (Field::Completed, Value::Flag(v)) => self.completed = v,
+            (Field::Private, Value::Sensitivity(v)) => self.sensitivity = v,
+            (Field::Importance, Value::Importance(v)) => self.importance = v,
+            (Field::Attachments, Value::Attachments(v)) => self.attachments = v,
             _ => {}
         }
     }
@@ -356,21 +363,6 @@ impl SyncRecord for Task {
         match r {
             Record::Task(t) => Some(t),
             _ => None,
-        }
-    }
-
-    fn show(&self, field: Field) -> String {
-        match field {
-            Field::Subject => cut(&self.subject),
-            Field::Body => cut(self.body.as_str()),
-            Field::DueDate => self
-                .due_date
-                .map_or_else(|| "none".into(), |d| d.to_string()),
-            Field::Completed => self.completed.to_string(),
-            Field::Private => self.is_private().to_string(),
-            Field::Importance => format!("{:?}", self.importance),
-            Field::Attachments => show_list(&self.attachments),
-            _ => String::new(),
         }
     }
 }
@@ -414,22 +406,43 @@ impl SyncRecord for Contact {
         }
     }
 
-    fn copy_field(&mut self, o: &Self, field: Field) {
+    fn value(&self, field: Field) -> Value {
+        let text = |t: &String| Value::Text(t.clone());
         match field {
-            Field::GivenName => self.given_name.clone_from(&o.given_name),
-            Field::Surname => self.surname.clone_from(&o.surname),
-            Field::MiddleName => self.middle_name.clone_from(&o.middle_name),
-            Field::Title => self.title.clone_from(&o.title),
-            Field::FileAs => self.file_as.clone_from(&o.file_as),
-            Field::DisplayName => self.display_name.clone_from(&o.display_name),
-            Field::Company => self.company.clone_from(&o.company),
-            Field::Department => self.department.clone_from(&o.department),
-            Field::JobTitle => self.job_title.clone_from(&o.job_title),
-            Field::Emails => self.emails.clone_from(&o.emails),
-            Field::BusinessPhone => self.business_phone.clone_from(&o.business_phone),
-            Field::MobilePhone => self.mobile_phone.clone_from(&o.mobile_phone),
-            Field::BusinessFax => self.business_fax.clone_from(&o.business_fax),
-            Field::BusinessAddress => self.business_address.clone_from(&o.business_address),
+            Field::GivenName => text(&self.given_name),
+            Field::Surname => text(&self.surname),
+            Field::MiddleName => text(&self.middle_name),
+            Field::Title => text(&self.title),
+            Field::FileAs => text(&self.file_as),
+            Field::DisplayName => text(&self.display_name),
+            Field::Company => text(&self.company),
+            Field::Department => text(&self.department),
+            Field::JobTitle => text(&self.job_title),
+            Field::Emails => Value::Emails(self.emails.clone()),
+            Field::BusinessPhone => text(&self.business_phone),
+            Field::MobilePhone => text(&self.mobile_phone),
+            Field::BusinessFax => text(&self.business_fax),
+            Field::BusinessAddress => Value::Address(self.business_address.clone()),
+            _ => Value::Text(String::new()),
+        }
+    }
+
+    fn set_value(&mut self, field: Field, value: Value) {
+        match (field, value) {
+            (Field::GivenName, Value::Text(v)) => self.given_name = v,
+            (Field::Surname, Value::Text(v)) => self.surname = v,
+            (Field::MiddleName, Value::Text(v)) => self.middle_name = v,
+            (Field::Title, Value::Text(v)) => self.title = v,
+            (Field::FileAs, Value::Text(v)) => self.file_as = v,
+            (Field::DisplayName, Value::Text(v)) => self.display_name = v,
+            (Field::Company, Value::Text(v)) => self.company = v,
+            (Field::Department, Value::Text(v)) => self.department = v,
+            (Field::JobTitle, Value::Text(v)) => self.job_title = v,
+            (Field::Emails, Value::Emails(v)) => self.emails = v,
+            (Field::BusinessPhone, Value::Text(v)) => self.business_phone = v,
+            (Field::MobilePhone, Value::Text(v)) => self.mobile_phone = v,
+            (Field::BusinessFax, Value::Text(v)) => self.business_fax = v,
+            (Field::BusinessAddress, Value::Address(v)) => self.business_address = v,
             _ => {}
         }
     }
@@ -441,32 +454,6 @@ impl SyncRecord for Contact {
         match r {
             Record::Contact(c) => Some(c),
             _ => None,
-        }
-    }
-
-    fn show(&self, field: Field) -> String {
-        match field {
-            Field::GivenName => cut(&self.given_name),
-            Field::Surname => cut(&self.surname),
-            Field::MiddleName => cut(&self.middle_name),
-            Field::Title => cut(&self.title),
-            Field::FileAs => cut(&self.file_as),
-            Field::DisplayName => cut(&self.display_name),
-            Field::Company => cut(&self.company),
-            Field::Department => cut(&self.department),
-            Field::JobTitle => cut(&self.job_title),
-            Field::Emails => show_list(&self.emails),
-            Field::BusinessPhone => cut(&self.business_phone),
-            Field::MobilePhone => cut(&self.mobile_phone),
-            Field::BusinessFax => cut(&self.business_fax),
-            Field::BusinessAddress => {
-                let a = &self.business_address;
-                cut(&format!(
-                    "{}, {} {}, {}",
-                    a.street, a.postal_code, a.city, a.country
-                ))
-            }
-            _ => String::new(),
         }
     }
 }

@@ -10,6 +10,7 @@ use std::collections::BTreeMap;
 use std::fmt;
 
 use crate::model::{Attachment, AttachmentKey, Attendee, AttendeeKey};
+use crate::plan::changes::{Changes, Value};
 use crate::plan::fields::{Field, MergeKind, SyncRecord};
 use crate::plan::state::Side;
 use crate::policy::{ConflictPolicy, ConflictRule};
@@ -68,43 +69,25 @@ impl fmt::Display for Conflict {
     }
 }
 
-/// Fields to write to one side, and the record that side should hold
-/// afterwards.
-#[derive(Debug, Clone, PartialEq)]
-pub struct Patch<R> {
-    /// The fields that change.
-    pub fields: Vec<Field>,
-    /// The whole record as it should be.
-    pub record: R,
-}
-
 /// What the merge decided.
-#[derive(Debug, Clone, PartialEq)]
-pub struct MergeOutcome<R> {
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct MergeOutcome {
     /// What to write to S/4HANA, if anything.
-    pub to_s4: Option<Patch<R>>,
+    pub to_s4: Option<Changes>,
     /// What to write to Exchange, if anything.
-    pub to_exchange: Option<Patch<R>>,
+    pub to_exchange: Option<Changes>,
     /// Conflicts and how they were resolved.
     pub conflicts: Vec<Conflict>,
 }
 
-/// The patch of a side, started from that side's current record on the
-/// first change (records are cloned only when something changes).
-fn patch<'a, R: Clone>(slot: &'a mut Option<Patch<R>>, current: &R) -> &'a mut Patch<R> {
-    slot.get_or_insert_with(|| Patch {
-        fields: Vec::new(),
-        record: current.clone(),
-    })
+/// Sets `field` in a side's changes, starting them on the first change.
+fn set(slot: &mut Option<Changes>, field: Field, value: Value) {
+    slot.get_or_insert_with(Changes::new).set(field, value);
 }
 
 /// Merges one pair.
-pub fn merge<R: SyncRecord>(m: MergeInput<'_, R>) -> MergeOutcome<R> {
-    let mut out = MergeOutcome {
-        to_s4: None,
-        to_exchange: None,
-        conflicts: Vec::new(),
-    };
+pub fn merge<R: SyncRecord>(m: MergeInput<'_, R>) -> MergeOutcome {
+    let mut out = MergeOutcome::default();
     for &field in R::MERGED {
         if m.masked.contains(&field) {
             continue;
@@ -112,10 +95,10 @@ pub fn merge<R: SyncRecord>(m: MergeInput<'_, R>) -> MergeOutcome<R> {
         match R::merge_kind(field) {
             MergeKind::Scalar => merge_scalar(&m, field, &mut out),
             MergeKind::Set if field == Field::Attendees => {
-                merge_set_field(&m, field, &mut out, R::attendees, R::set_attendees)
+                merge_set_field(&m, field, &mut out, R::attendees, Value::Attendees)
             }
             MergeKind::Set => {
-                merge_set_field(&m, field, &mut out, R::attachments, R::set_attachments)
+                merge_set_field(&m, field, &mut out, R::attachments, Value::Attachments)
             }
         }
     }
@@ -139,9 +122,16 @@ fn winner<R>(m: &MergeInput<'_, R>, field: Field) -> Option<Side> {
     }
 }
 
-fn merge_scalar<R: SyncRecord>(m: &MergeInput<'_, R>, field: Field, out: &mut MergeOutcome<R>) {
-    let s4_changed = !m.s4.same(m.s4_seen, field);
-    let ex_changed = !m.exchange.same(m.exchange_seen, field);
+/// Whether `field` differs between a side's current and last-seen copies.
+/// The planner passes the last-seen copy itself as current when the
+/// side's version did not change; then nothing needs comparing.
+fn changed<R: SyncRecord>(now: &R, seen: &R, field: Field) -> bool {
+    !std::ptr::eq(now, seen) && !now.same(seen, field)
+}
+
+fn merge_scalar<R: SyncRecord>(m: &MergeInput<'_, R>, field: Field, out: &mut MergeOutcome) {
+    let s4_changed = changed(m.s4, m.s4_seen, field);
+    let ex_changed = changed(m.exchange, m.exchange_seen, field);
     let flow = match (s4_changed, ex_changed) {
         (false, false) => None,
         (true, false) => m.to_exchange.then_some(Side::S4),
@@ -162,14 +152,10 @@ fn merge_scalar<R: SyncRecord>(m: &MergeInput<'_, R>, field: Field, out: &mut Me
     };
     match flow {
         Some(Side::S4) if !m.exchange.same(m.s4, field) => {
-            let p = patch(&mut out.to_exchange, m.exchange);
-            p.record.copy_field(m.s4, field);
-            p.fields.push(field);
+            set(&mut out.to_exchange, field, m.s4.value(field));
         }
         Some(Side::Exchange) if !m.s4.same(m.exchange, field) => {
-            let p = patch(&mut out.to_s4, m.s4);
-            p.record.copy_field(m.exchange, field);
-            p.fields.push(field);
+            set(&mut out.to_s4, field, m.exchange.value(field));
         }
         _ => {}
     }
@@ -220,11 +206,11 @@ impl SetElement for Attachment {
 fn merge_set_field<R: SyncRecord, E: SetElement>(
     m: &MergeInput<'_, R>,
     field: Field,
-    out: &mut MergeOutcome<R>,
+    out: &mut MergeOutcome,
     get: fn(&R) -> &[E],
-    set: fn(&mut R, Vec<E>),
+    value: fn(Vec<E>) -> Value,
 ) {
-    if m.s4.same(m.s4_seen, field) && m.exchange.same(m.exchange_seen, field) {
+    if !changed(m.s4, m.s4_seen, field) && !changed(m.exchange, m.exchange_seen, field) {
         return;
     }
     let merged = merge_set(
@@ -237,14 +223,10 @@ fn merge_set_field<R: SyncRecord, E: SetElement>(
         m.to_exchange,
     );
     if let Some(list) = merged.s4 {
-        let p = patch(&mut out.to_s4, m.s4);
-        set(&mut p.record, list);
-        p.fields.push(field);
+        set(&mut out.to_s4, field, value(list));
     }
     if let Some(list) = merged.exchange {
-        let p = patch(&mut out.to_exchange, m.exchange);
-        set(&mut p.record, list);
-        p.fields.push(field);
+        set(&mut out.to_exchange, field, value(list));
     }
     if merged.conflict
         && let Some(w) = winner(m, field)
@@ -389,12 +371,13 @@ mod tests {
     use crate::model::Appointment;
     use crate::testing::samples::{appointment_a, attendee};
 
-    fn fields<R>(p: &Option<Patch<R>>) -> Vec<Field> {
-        p.as_ref().map(|p| p.fields.clone()).unwrap_or_default()
+    fn fields(c: &Option<Changes>) -> Vec<Field> {
+        c.as_ref().map(Changes::fields).unwrap_or_default()
     }
 
-    fn target<R>(p: &Option<Patch<R>>) -> &R {
-        &p.as_ref().expect("a patch").record
+    /// The record a side holds after its changes.
+    fn after(c: &Option<Changes>, current: &Appointment) -> Appointment {
+        c.as_ref().expect("changes").applied(current)
     }
 
     fn input<'a>(
@@ -440,8 +423,8 @@ mod tests {
         let out = merge(input(&s4, &base, &ex, &base, &c));
         assert_eq!(fields(&out.to_exchange), vec![Field::Subject]);
         assert_eq!(fields(&out.to_s4), vec![Field::Location]);
-        assert_eq!(target(&out.to_exchange).subject, "from S/4");
-        assert_eq!(target(&out.to_s4).location, "from Outlook");
+        assert_eq!(after(&out.to_exchange, &ex).subject, "from S/4");
+        assert_eq!(after(&out.to_s4, &s4).location, "from Outlook");
     }
 
     #[test]
@@ -453,20 +436,20 @@ mod tests {
         ex.subject = "E".into();
         let mut c = ConflictPolicy::default();
         let out = merge(input(&s4, &base, &ex, &base, &c));
-        assert_eq!(target(&out.to_exchange).subject, "S");
+        assert_eq!(after(&out.to_exchange, &ex).subject, "S");
         assert_eq!(out.conflicts[0].winner, Side::S4);
 
         c.rule = ConflictRule::ExchangeWins;
         let out = merge(input(&s4, &base, &ex, &base, &c));
-        assert_eq!(target(&out.to_s4).subject, "E");
+        assert_eq!(after(&out.to_s4, &s4).subject, "E");
         assert_eq!(out.conflicts[0].winner, Side::Exchange);
 
         c.rule = ConflictRule::NewestWins;
         let mut m = input(&s4, &base, &ex, &base, &c);
         m.newer = Some(Side::Exchange);
-        assert_eq!(target(&merge(m).to_s4).subject, "E");
+        assert_eq!(after(&merge(m).to_s4, &s4).subject, "E");
         m.newer = None;
-        assert_eq!(target(&merge(m).to_exchange).subject, "S");
+        assert_eq!(after(&merge(m).to_exchange, &ex).subject, "S");
     }
 
     #[test]
@@ -500,8 +483,8 @@ mod tests {
         m.to_s4 = false;
         let out = merge(m);
         assert!(fields(&out.to_s4).is_empty());
-        assert_eq!(target(&out.to_exchange).subject, "S");
-        assert_eq!(target(&out.to_exchange).location, "only in Outlook");
+        assert_eq!(after(&out.to_exchange, &ex).subject, "S");
+        assert_eq!(after(&out.to_exchange, &ex).location, "only in Outlook");
     }
 
     #[test]
@@ -532,8 +515,8 @@ mod tests {
                 .map(|x| x.email.clone().unwrap().to_string())
                 .collect::<Vec<_>>()
         };
-        assert!(names(target(&out.to_s4)).contains(&"ex.add@example.com".to_string()));
-        assert!(names(target(&out.to_exchange)).contains(&"s4.add@example.com".to_string()));
+        assert!(names(&after(&out.to_s4, &s4)).contains(&"ex.add@example.com".to_string()));
+        assert!(names(&after(&out.to_exchange, &ex)).contains(&"s4.add@example.com".to_string()));
         assert!(out.conflicts.is_empty());
     }
 
@@ -544,7 +527,7 @@ mod tests {
         let gone = ex.attendees.remove(0);
         let c = ConflictPolicy::default();
         let out = merge(input(&base, &base, &ex, &base, &c));
-        assert!(!target(&out.to_s4).attendees.contains(&gone));
+        assert!(!after(&out.to_s4, &base).attendees.contains(&gone));
         assert_eq!(fields(&out.to_s4), vec![Field::Attendees]);
     }
 
@@ -570,7 +553,7 @@ mod tests {
         let out = merge(input(&s4, &base, &ex, &base, &c));
         // S/4 wins: the attendee is removed in Exchange too.
         assert_eq!(
-            target(&out.to_exchange).attendees.len(),
+            after(&out.to_exchange, &ex).attendees.len(),
             base.attendees.len() - 1
         );
         assert_eq!(out.conflicts.len(), 1);

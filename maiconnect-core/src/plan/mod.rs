@@ -6,6 +6,7 @@
 //! reads.
 
 mod activity;
+pub mod changes;
 mod contact;
 pub mod fields;
 pub mod guard;
@@ -15,6 +16,7 @@ pub mod operation;
 pub mod scope;
 pub mod state;
 
+pub use changes::{Change, Changes, Value};
 pub use fields::{Field, SyncRecord};
 pub use guard::{HeldDelete, guard};
 pub use membership::contacts_for;

@@ -6,27 +6,27 @@ use serde::{Deserialize, Serialize};
 
 use crate::ids::{Mailbox, Version};
 use crate::model::{ExchangeKey, ObjectKind, Record, S4Key};
+use crate::plan::changes::Changes;
 use crate::plan::fields::{Field, SyncRecord};
 use crate::plan::state::{Pair, Side};
 
 /// One step of a plan.
-// Operations carry whole records; they are made once per plan and moved,
-// never stored in bulk, so boxing them would buy nothing.
-#[allow(clippy::large_enum_variant)]
+// Creates carry their whole record boxed: the other operations are small,
+// and a plan's list of operations stays a small allocation.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(tag = "op", rename_all = "snake_case")]
 pub enum Operation {
     /// Create the S/4 object's copy in the mailbox, tagged with its key.
     CreateInExchange {
         /// The content.
-        record: Record,
+        record: Box<Record>,
         /// The S/4 key written into the item's extended property.
         link_key: S4Key,
     },
     /// Create an activity in S/4HANA from an Outlook item.
     CreateInS4 {
         /// The content.
-        record: Record,
+        record: Box<Record>,
         /// The Outlook item it comes from.
         from: ExchangeKey,
     },
@@ -36,10 +36,8 @@ pub enum Operation {
         key: ExchangeKey,
         /// Its change key as read.
         version: Version,
-        /// The fields to write.
-        fields: Vec<Field>,
-        /// The content the item should have afterwards.
-        record: Record,
+        /// The fields to write and their new values.
+        changes: Changes,
     },
     /// Write some fields of the S/4 object.
     UpdateS4 {
@@ -47,10 +45,8 @@ pub enum Operation {
         key: S4Key,
         /// Its ETag as read.
         version: Version,
-        /// The fields to write.
-        fields: Vec<Field>,
-        /// The content the object should have afterwards.
-        record: Record,
+        /// The fields to write and their new values.
+        changes: Changes,
     },
     /// Delete the mailbox item (no cancellations are sent).
     DeleteInExchange {
@@ -134,13 +130,6 @@ pub fn show_field(record: &Record, field: Field) -> String {
 
 impl fmt::Display for Operation {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let fields = |f: &mut fmt::Formatter<'_>, fields: &[Field], record: &Record| {
-            let parts: Vec<String> = fields
-                .iter()
-                .map(|x| format!("{x} = {}", show_field(record, *x)))
-                .collect();
-            f.write_str(&parts.join("; "))
-        };
         match self {
             Operation::CreateInExchange { record, link_key } => {
                 write!(
@@ -158,23 +147,11 @@ impl fmt::Display for Operation {
                     record.summary()
                 )
             }
-            Operation::UpdateExchange {
-                key,
-                fields: fs,
-                record,
-                ..
-            } => {
-                write!(f, "update Exchange {key}: ")?;
-                fields(f, fs, record)
+            Operation::UpdateExchange { key, changes, .. } => {
+                write!(f, "update Exchange {key}: {changes}")
             }
-            Operation::UpdateS4 {
-                key,
-                fields: fs,
-                record,
-                ..
-            } => {
-                write!(f, "update S/4HANA {key}: ")?;
-                fields(f, fs, record)
+            Operation::UpdateS4 { key, changes, .. } => {
+                write!(f, "update S/4HANA {key}: {changes}")
             }
             Operation::DeleteInExchange { key } => write!(f, "delete in Exchange {key}"),
             Operation::DeleteInS4 { key, .. } => write!(f, "delete in S/4HANA {key}"),
@@ -184,6 +161,9 @@ impl fmt::Display for Operation {
         }
     }
 }
+
+/// Why a plan does what it does: mostly fixed texts, some with values.
+pub type Reason = std::borrow::Cow<'static, str>;
 
 /// What to do with one pair.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -200,7 +180,7 @@ pub struct Plan {
     pub ops: Vec<Operation>,
     /// Why: filter decisions and conflict resolutions, for dry runs and the
     /// audit journal.
-    pub reasons: Vec<String>,
+    pub reasons: Vec<Reason>,
 }
 
 impl Plan {
