@@ -15,6 +15,10 @@ use maiconnect_odata::mapping::MappingConfig;
 use maiconnect_odata::mapping::appointment::{self, AppointmentWire};
 use maiconnect_odata::wire::json::{parse_page, parse_page_map};
 
+#[path = "../../maiconnect-core/benches/support/cpu_time.rs"]
+mod cpu_time;
+use cpu_time::ThreadCpuTime;
+
 fn document() -> (PathBuf, Vec<u8>) {
     let dir = std::env::temp_dir().join(format!("maiconnect-odata-bench-{}", std::process::id()));
     std::fs::create_dir_all(&dir).expect("temp dir");
@@ -74,41 +78,6 @@ fn bench(c: &mut Criterion) {
     });
     g.finish();
     let _ = std::fs::remove_dir_all(path.parent().unwrap_or(&path));
-}
-
-/// CPU time of the benchmark thread (from `/proc/thread-self/schedstat`),
-/// so that figures taken on a machine shared with other builds count only
-/// the time the decoder ran, not the time it waited for a core.
-struct ThreadCpuTime;
-
-fn cpu_ns() -> u64 {
-    std::fs::read_to_string("/proc/thread-self/schedstat")
-        .ok()
-        .and_then(|s| s.split_whitespace().next().and_then(|n| n.parse().ok()))
-        .unwrap_or(0)
-}
-
-impl criterion::measurement::Measurement for ThreadCpuTime {
-    type Intermediate = u64;
-    type Value = u64;
-    fn start(&self) -> u64 {
-        cpu_ns()
-    }
-    fn end(&self, start: u64) -> u64 {
-        cpu_ns().saturating_sub(start)
-    }
-    fn add(&self, a: &u64, b: &u64) -> u64 {
-        a + b
-    }
-    fn zero(&self) -> u64 {
-        0
-    }
-    fn to_f64(&self, v: &u64) -> f64 {
-        *v as f64
-    }
-    fn formatter(&self) -> &dyn criterion::measurement::ValueFormatter {
-        criterion::measurement::WallTime.formatter()
-    }
 }
 
 fn bench_cpu(c: &mut Criterion<ThreadCpuTime>) {
