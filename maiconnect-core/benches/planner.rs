@@ -164,11 +164,8 @@ fn plan_all(input: &[Pair], ctx: &Context<'_>) -> usize {
 
 fn run<M: criterion::measurement::Measurement>(c: &mut Criterion<M>, group: &str) {
     let (policy, user) = context_parts();
-    let ctx = Context {
-        policy: &policy,
-        user: &user,
-        now: Utc.with_ymd_and_hms(2026, 11, 27, 8, 0, 0).unwrap(),
-    };
+    let now = Utc.with_ymd_and_hms(2026, 11, 27, 8, 0, 0).unwrap();
+    let ctx = Context::new(&policy, &user, now);
     let input = pairs();
     let mut g = c.benchmark_group(group);
     g.throughput(Throughput::Elements(PAIRS as u64));

@@ -8,7 +8,7 @@ use std::borrow::Cow;
 use crate::model::Record;
 use crate::plan::changes::Value;
 use crate::plan::fields::Field;
-use crate::plan::merge::{MergeInput, merge};
+use crate::plan::merge::{MergeInput, changed, merge};
 use crate::plan::operation::{Operation, Plan, Reason};
 use crate::plan::scope::{
     Activity, Context, Excluded, Role, disabled_fields, exchange_filter, masked_fields, newer,
@@ -244,11 +244,15 @@ fn merge_pair<A: Activity>(
         r
     };
     let (s_orig, e_orig) = (s, e);
-    let needs_cap = [s, s_seen, e, e_seen]
-        .iter()
-        .any(|r| r.attachments().iter().any(|a| a.size > cap));
+    // The cap matters only when the attachments merge: when they changed
+    // on a side (capping equal lists leaves them equal).
+    let needs_cap = !masked.contains(&Field::Attachments)
+        && (changed(s, s_seen, Field::Attachments) || changed(e, e_seen, Field::Attachments))
+        && [s, s_seen, e, e_seen]
+            .iter()
+            .any(|r| r.attachments().iter().any(|a| a.size > cap));
     let (cs, css, ce, ces);
-    let (s, s_seen, e, e_seen) = if needs_cap && !masked.contains(&Field::Attachments) {
+    let (s, s_seen, e, e_seen) = if needs_cap {
         why.push(Reason::Owned(format!(
             "attachments over {cap} bytes are left out"
         )));

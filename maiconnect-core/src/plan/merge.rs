@@ -125,7 +125,7 @@ fn winner<R>(m: &MergeInput<'_, R>, field: Field) -> Option<Side> {
 /// Whether `field` differs between a side's current and last-seen copies.
 /// The planner passes the last-seen copy itself as current when the
 /// side's version did not change; then nothing needs comparing.
-fn changed<R: SyncRecord>(now: &R, seen: &R, field: Field) -> bool {
+pub(crate) fn changed<R: SyncRecord>(now: &R, seen: &R, field: Field) -> bool {
     !std::ptr::eq(now, seen) && !now.same(seen, field)
 }
 

@@ -68,16 +68,31 @@ pub struct Context<'a> {
     pub user: &'a User,
     /// Now (passed in; the planner never reads the clock).
     pub now: DateTime<Utc>,
+    /// The synchronised window, worked out once rather than per item.
+    window: (DateTime<Utc>, DateTime<Utc>),
+}
+
+impl<'a> Context<'a> {
+    /// The context of `user`'s mailbox at `now`.
+    pub fn new(policy: &'a Policy, user: &'a User, now: DateTime<Utc>) -> Context<'a> {
+        let w = &policy.window;
+        let window = (
+            now - Duration::days(i64::from(w.days_back)),
+            now + Duration::days(i64::from(w.days_forward)),
+        );
+        Context {
+            policy,
+            user,
+            now,
+            window,
+        }
+    }
 }
 
 impl Context<'_> {
     /// The synchronised window `[from, to)`.
     pub fn window(&self) -> (DateTime<Utc>, DateTime<Utc>) {
-        let w = &self.policy.window;
-        (
-            self.now - Duration::days(i64::from(w.days_back)),
-            self.now + Duration::days(i64::from(w.days_forward)),
-        )
+        self.window
     }
 
     fn in_window(&self, when: &When) -> bool {

@@ -74,11 +74,7 @@ impl Outcome {
 
 impl Syncer<'_> {
     fn context(&self, now: DateTime<Utc>) -> Context<'_> {
-        Context {
-            policy: self.policy,
-            user: self.user,
-            now,
-        }
+        Context::new(self.policy, self.user, now)
     }
 
     fn executor(&self) -> Executor<'_> {

@@ -52,11 +52,7 @@ pub fn policy() -> Policy {
 }
 
 pub fn ctx<'a>(policy: &'a Policy, user: &'a User) -> Context<'a> {
-    Context {
-        policy,
-        user,
-        now: now(),
-    }
+    Context::new(policy, user, now())
 }
 
 pub fn v(s: &str) -> Version {
