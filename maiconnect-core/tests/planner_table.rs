@@ -561,7 +561,7 @@ fn contact_item(n: &str, version: &str) -> S4Item {
     S4Item {
         key: S4Key::Contact(bp(n)),
         version: v(version),
-        record: Record::Contact(contact_a()),
+        record: Record::Contact(Box::new(contact_a())),
         changed_at: None,
     }
 }
@@ -570,7 +570,7 @@ fn contact_ex(version: &str) -> MailboxItem {
     MailboxItem {
         key: ekey("C1"),
         version: v(version),
-        record: Record::Contact(contact_a()),
+        record: Record::Contact(Box::new(contact_a())),
         changed_at: None,
         link_key: None,
     }

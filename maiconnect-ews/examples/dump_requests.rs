@@ -61,7 +61,7 @@ fn appointment() -> Appointment {
 
 fn recurring(pattern: Pattern, end: RangeEnd) -> Appointment {
     let mut a = appointment();
-    a.recurrence = Some(Recurrence {
+    a.recurrence = Some(Box::new(Recurrence {
         pattern,
         range: RecurrenceRange {
             start: NaiveDate::from_ymd_opt(2026, 12, 1).expect("date"),
@@ -70,7 +70,7 @@ fn recurring(pattern: Pattern, end: RangeEnd) -> Appointment {
         zone: "Europe/Berlin".parse().expect("zone"),
         modified: vec![],
         deleted: vec![],
-    });
+    }));
     a
 }
 
@@ -348,7 +348,7 @@ fn requests() -> Vec<(String, Vec<u8>)> {
         (
             "createitem-contact",
             vec![(
-                Record::Contact(contact()),
+                Record::Contact(Box::new(contact())),
                 Some("BUS1006:0000004711".parse().expect("key")),
             )],
             SendInvitations::SendToNone,
@@ -447,7 +447,12 @@ fn requests() -> Vec<(String, Vec<u8>)> {
                 change_key: Some(CK.into()),
             },
             ConflictResolution::NeverOverwrite,
-            field_updates(&Record::Contact(contact()), &contact_fields, zone, false),
+            field_updates(
+                &Record::Contact(Box::new(contact())),
+                &contact_fields,
+                zone,
+                false,
+            ),
         ),
         (
             "updateitem-contact-deletes",
@@ -456,7 +461,12 @@ fn requests() -> Vec<(String, Vec<u8>)> {
                 change_key: Some(CK.into()),
             },
             ConflictResolution::NeverOverwrite,
-            field_updates(&Record::Contact(sparse), &contact_fields, zone, false),
+            field_updates(
+                &Record::Contact(Box::new(sparse)),
+                &contact_fields,
+                zone,
+                false,
+            ),
         ),
         (
             "updateitem-tag",

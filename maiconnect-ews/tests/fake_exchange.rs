@@ -88,7 +88,7 @@ fn weekly_series() -> Record {
         "Weekly sync",
         When::timed(start, start + chrono::Duration::hours(1), zone),
     );
-    a.recurrence = Some(Recurrence {
+    a.recurrence = Some(Box::new(Recurrence {
         pattern: Pattern::Weekly {
             interval: 1,
             days: vec![Weekday::Tue],
@@ -101,7 +101,7 @@ fn weekly_series() -> Record {
         zone,
         modified: vec![],
         deleted: vec![],
-    });
+    }));
     Record::Appointment(a)
 }
 
@@ -282,7 +282,7 @@ async fn contacts_go_into_the_configured_subfolder() {
     let mut config = basic(&handle);
     config.contacts_folder = Some("CRM Kontakte".into());
     let p = port(config);
-    let c = Record::Contact(maiconnect_core::testing::samples::contact_a());
+    let c = Record::Contact(Box::new(maiconnect_core::testing::samples::contact_a()));
     let (k1, _) = p
         .create(&anna(), Folder::Contacts, &c, None)
         .await

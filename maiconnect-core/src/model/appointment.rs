@@ -42,7 +42,7 @@ pub struct Appointment {
     pub sync_tag: bool,
     /// The series, when this is the master of a recurring series (Exchange
     /// only; S/4HANA gets single appointments).
-    pub recurrence: Option<Recurrence>,
+    pub recurrence: Option<Box<Recurrence>>,
     /// The organizer's address (Exchange only).
     pub organizer: Option<EmailAddress>,
     /// The CRM transaction type (S/4 only).

@@ -212,8 +212,9 @@ pub enum Record {
     Appointment(Appointment),
     /// A task.
     Task(Task),
-    /// A contact.
-    Contact(Contact),
+    /// A contact (boxed: it has the most fields, and would make every
+    /// record as large as itself).
+    Contact(Box<Contact>),
 }
 
 impl Record {

@@ -5,26 +5,36 @@ use std::fmt;
 
 use chrono::NaiveDate;
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
+use tinystr::TinyAsciiStr;
 
 use crate::ids::{EmailAddress, InvalidId, PartnerNo};
 
-/// A partner function of a CRM transaction (CRMC_PARTNER_FCT, 8 digits).
-#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
-pub struct PartnerFunction(Cow<'static, str>);
+/// A partner function of a CRM transaction (CRMC_PARTNER_FCT, 8 digits),
+/// held inline: every attendee carries one.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct PartnerFunction(TinyAsciiStr<8>);
 
 impl PartnerFunction {
     /// Contact person: external attendees (the checklist's default).
-    pub const CONTACT_PERSON: PartnerFunction = PartnerFunction(Cow::Borrowed("00000015"));
+    pub const CONTACT_PERSON: PartnerFunction = PartnerFunction::code("00000015");
     /// Participant: internal attendees, employees (the checklist's default).
-    pub const PARTICIPANT: PartnerFunction = PartnerFunction(Cow::Borrowed("00000032"));
+    pub const PARTICIPANT: PartnerFunction = PartnerFunction::code("00000032");
     /// Employee responsible: the owner of the activity.
-    pub const EMPLOYEE_RESPONSIBLE: PartnerFunction = PartnerFunction(Cow::Borrowed("00000014"));
+    pub const EMPLOYEE_RESPONSIBLE: PartnerFunction = PartnerFunction::code("00000014");
     /// Activity partner: the account (customer).
-    pub const ACTIVITY_PARTNER: PartnerFunction = PartnerFunction(Cow::Borrowed("00000009"));
+    pub const ACTIVITY_PARTNER: PartnerFunction = PartnerFunction::code("00000009");
+
+    /// A well-formed code, for the constants above.
+    const fn code(code: &str) -> PartnerFunction {
+        match TinyAsciiStr::try_from_str(code) {
+            Ok(c) => PartnerFunction(c),
+            Err(_) => panic!("partner function codes have 8 ASCII characters"),
+        }
+    }
 
     /// The 8-digit code.
     pub fn as_str(&self) -> &str {
-        &self.0
+        self.0.as_str()
     }
 }
 
@@ -40,23 +50,30 @@ impl std::str::FromStr for PartnerFunction {
             });
         }
         let code = if t.bytes().all(|b| b.is_ascii_digit()) {
-            format!("{t:0>8}")
+            let mut digits = [b'0'; 8];
+            digits[8 - t.len()..].copy_from_slice(t.as_bytes());
+            TinyAsciiStr::try_from_utf8(&digits)
         } else {
-            t.to_ascii_uppercase()
+            TinyAsciiStr::try_from_str(t).map(TinyAsciiStr::to_ascii_uppercase)
         };
-        Ok(PartnerFunction(Cow::Owned(code)))
+        // Checked above: 1 to 8 ASCII letters or digits.
+        code.map(PartnerFunction).map_err(|_| InvalidId {
+            what: "partner function",
+            value: s.chars().take(80).collect(),
+            why: "expected up to 8 letters or digits, such as 00000015",
+        })
     }
 }
 
 impl fmt::Display for PartnerFunction {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&self.0)
+        f.write_str(self.as_str())
     }
 }
 
 impl Serialize for PartnerFunction {
     fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        s.serialize_str(&self.0)
+        s.serialize_str(self.as_str())
     }
 }
 

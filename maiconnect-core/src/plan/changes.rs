@@ -150,7 +150,7 @@ impl Changes {
         match record {
             Record::Appointment(a) => self.apply_to(a),
             Record::Task(t) => self.apply_to(t),
-            Record::Contact(c) => self.apply_to(c),
+            Record::Contact(c) => self.apply_to(&mut **c),
         }
     }
     /// `record` with the new values written into it.

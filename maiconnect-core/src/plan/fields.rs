@@ -448,7 +448,7 @@ impl SyncRecord for Contact {
     }
 
     fn into_record(self) -> Record {
-        Record::Contact(self)
+        Record::Contact(Box::new(self))
     }
     fn from_record(r: &Record) -> Option<&Self> {
         match r {
@@ -484,10 +484,9 @@ fn same_attachments(a: &[Attachment], b: &[Attachment]) -> bool {
         return false;
     }
     // Usually both lists hold the same files in the same order.
-    if a.iter()
-        .zip(b)
-        .all(|(x, y)| x.size == y.size && x.name.eq_ignore_ascii_case(&y.name))
-    {
+    if a.iter().zip(b).all(|(x, y)| {
+        x.size == y.size && (x.name == y.name || x.name.eq_ignore_ascii_case(&y.name))
+    }) {
         return true;
     }
     let mut x: Vec<_> = a.iter().map(Attachment::key).collect();

@@ -69,9 +69,9 @@ pub async fn enrich(
         };
         if let Some(p) = cache.lookup(crm, &email).await? {
             att.function = Some(if p.is_employee {
-                functions.participant.clone()
+                functions.participant
             } else {
-                functions.contact_person.clone()
+                functions.contact_person
             });
             att.partner = Some(p.number);
         }

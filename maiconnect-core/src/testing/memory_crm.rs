@@ -64,8 +64,10 @@ impl MemoryCrm {
             }
             for (p, c) in &world.contacts {
                 let v = i.version();
-                i.objects
-                    .insert(S4Key::Contact(*p), (v, Record::Contact(c.clone())));
+                i.objects.insert(
+                    S4Key::Contact(*p),
+                    (v, Record::Contact(Box::new(c.clone()))),
+                );
             }
         }
         crm

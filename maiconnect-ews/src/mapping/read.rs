@@ -294,7 +294,7 @@ fn appointment(
                 .unwrap_or(15),
         }),
         sync_tag: p.sync.is_some_and(is_true),
-        recurrence,
+        recurrence: recurrence.map(Box::new),
         organizer: p
             .organizer
             .and_then(|o| o.child("Mailbox"))
@@ -416,7 +416,7 @@ pub fn read_item(n: Node<'_, '_>, default_zone: Zone) -> Result<ReadItem, EwsErr
     let record = match n.name() {
         "CalendarItem" => Record::Appointment(appointment(n, &p, default_zone, &what)?),
         "Task" => Record::Task(task(&p)),
-        "Contact" => Record::Contact(contact(n, &p)),
+        "Contact" => Record::Contact(Box::new(contact(n, &p))),
         other => {
             return Err(EwsError::Unexpected(format!(
                 "{}: a <{other}> is not an appointment, task or contact",

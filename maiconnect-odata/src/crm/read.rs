@@ -88,7 +88,7 @@ impl ODataCrm {
         Ok(found.map(|(version, contact)| S4Item {
             key: S4Key::Contact(*partner),
             version,
-            record: Record::Contact(contact),
+            record: Record::Contact(Box::new(contact)),
             changed_at: None,
         }))
     }

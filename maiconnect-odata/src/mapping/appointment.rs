@@ -339,7 +339,7 @@ pub fn read_item(
                     email: None,
                     name: String::new(),
                     partner: Some(c),
-                    function: Some(cfg.contact_function.clone()),
+                    function: Some(cfg.contact_function),
                     required: true,
                 },
             ),

@@ -61,8 +61,8 @@ impl MappingConfig {
                 .iter()
                 .map(|r| (r.transaction_type, r.text_type.clone()))
                 .collect(),
-            contact_function: a.partner_functions.contact_person.clone(),
-            participant_function: a.partner_functions.participant.clone(),
+            contact_function: a.partner_functions.contact_person,
+            participant_function: a.partner_functions.participant,
         }
     }
 }

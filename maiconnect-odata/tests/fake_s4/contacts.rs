@@ -22,7 +22,7 @@ async fn contact(crm: &impl Crm, number: &str) -> Option<(String, Contact)> {
     let Record::Contact(c) = item.record else {
         panic!("{number} read as {:?}", item.record)
     };
-    Some((item.version.as_str().to_owned(), c))
+    Some((item.version.as_str().to_owned(), *c))
 }
 
 #[tokio::test]

@@ -81,7 +81,7 @@ pub async fn create_get_update_delete((port, mb): (impl MailboxPort, Mailbox)) {
                 t
             }),
         ),
-        (Folder::Contacts, Record::Contact(contact_a())),
+        (Folder::Contacts, Record::Contact(Box::new(contact_a()))),
     ] {
         let (k, _) = port
             .create(&mb, folder, &record, None)
