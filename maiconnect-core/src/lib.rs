@@ -12,7 +12,9 @@
 //!    [`plan::Plan`] of [`plan::Operation`]s. The decision is an exhaustive
 //!    table over (S/4 copy, mailbox copy, last synced state); within a
 //!    linked pair a three-way, field-level merge compares each side with
-//!    what that side held at the last sync.
+//!    what that side held at the last sync. An update carries only the
+//!    changed fields' new values ([`plan::Changes`]); a create carries the
+//!    whole record.
 //! 3. [`plan::guard`] holds back the deletes of a run that would delete too
 //!    much of a mailbox.
 //! 4. [`exec::Executor`] applies the plan through the [`ports`] and records

@@ -1,16 +1,14 @@
 //! A criterion measurement of the benchmark thread's CPU time, shared by
 //! the workspace's benchmarks (included with `#[path]`).
 
-/// CPU time of the benchmark thread (from `/proc/thread-self/schedstat`),
-/// so that figures taken on a machine shared with other builds count only
-/// the time the code ran, not the time it waited for a core.
+/// CPU time of the benchmark thread (`CLOCK_THREAD_CPUTIME_ID`), so that
+/// figures taken on a machine shared with other builds count only the time
+/// the code ran, not the time it waited for a core.
 pub struct ThreadCpuTime;
 
 fn cpu_ns() -> u64 {
-    std::fs::read_to_string("/proc/thread-self/schedstat")
-        .ok()
-        .and_then(|s| s.split_whitespace().next().and_then(|n| n.parse().ok()))
-        .unwrap_or(0)
+    let t = rustix::time::clock_gettime(rustix::time::ClockId::ThreadCPUTime);
+    (t.tv_sec as u64) * 1_000_000_000 + t.tv_nsec as u64
 }
 
 impl criterion::measurement::Measurement for ThreadCpuTime {

@@ -8,6 +8,9 @@
 //!   the S/4 activity by the GUID the intent chose). The link is saved right
 //!   after the create.
 //! - A delete removes the link right after it.
+//! - An update applies its [`Changes`](crate::plan::Changes) to the copy the
+//!   plan was made from; the result is what the adapter writes (only the
+//!   changed fields) and what the link records.
 //! - Updates advance the recorded state only once the whole plan is done.
 //!   A re-run after a crash in between re-reads both sides; what was written
 //!   already now reads as the same change on both sides, which the merge
