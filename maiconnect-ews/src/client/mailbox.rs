@@ -301,13 +301,7 @@ impl EwsMailboxes {
         updates: Vec<crate::mapping::Update>,
     ) -> Result<Version, EwsError> {
         let op = UpdateItem::new(conflict, vec![ItemChange { item, updates }]);
-        let (_, ck) = self
-            .client
-            .call(mailbox.as_str(), &op)
-            .await?
-            .into_iter()
-            .next()
-            .ok_or_else(|| EwsError::Unexpected("UpdateItem answered nothing".into()))??;
+        let (_, ck) = self.client.call_one(mailbox.as_str(), &op).await?;
         ck.parse().map_err(|e| unexpected(e, "UpdateItem"))
     }
 

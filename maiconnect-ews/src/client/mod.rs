@@ -186,6 +186,19 @@ impl EwsClient {
         }
     }
 
+    /// Sends `op`, which carries one item, and returns the one response
+    /// message (its error, if the server refused the item).
+    pub async fn call_one<O, T>(&self, mailbox: &str, op: &O) -> Result<T, EwsError>
+    where
+        O: Operation<Response = Vec<Result<T, EwsError>>>,
+    {
+        self.call(mailbox, op)
+            .await?
+            .into_iter()
+            .next()
+            .ok_or_else(|| EwsError::Unexpected(format!("{} answered nothing", O::NAME)))?
+    }
+
     /// Sends `op` for `mailbox` and parses the answer.
     pub async fn call<O: Operation>(&self, mailbox: &str, op: &O) -> Result<O::Response, EwsError> {
         let body = op.envelope(&self.headers(mailbox));

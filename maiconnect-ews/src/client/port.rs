@@ -161,13 +161,7 @@ impl MailboxPort for EwsMailboxes {
         }
         let mut op = self.client.create_item(self.folder(mailbox, folder).await?);
         op.items.push((record.clone(), link_key.cloned()));
-        let (id, ck) = self
-            .client
-            .call(mailbox.as_str(), &op)
-            .await?
-            .into_iter()
-            .next()
-            .ok_or_else(|| EwsError::Unexpected("CreateItem answered nothing".into()))??;
+        let (id, ck) = self.client.call_one(mailbox.as_str(), &op).await?;
         Ok((
             ExchangeKey::item(id.parse().map_err(|e| unexpected(e, "CreateItem"))?),
             ck.parse().map_err(|e| unexpected(e, "CreateItem"))?,
@@ -251,13 +245,7 @@ impl MailboxPort for EwsMailboxes {
             AttachmentContent::Reference(id) => id.clone(),
         };
         let op = GetAttachment { ids: vec![id] };
-        let file = self
-            .client
-            .call(mailbox.as_str(), &op)
-            .await?
-            .into_iter()
-            .next()
-            .ok_or_else(|| EwsError::Unexpected("GetAttachment answered nothing".into()))??;
+        let file = self.client.call_one(mailbox.as_str(), &op).await?;
         Ok(file.content)
     }
 
@@ -281,13 +269,7 @@ impl MailboxPort for EwsMailboxes {
                 content: bytes.clone(),
             }],
         };
-        let r = self
-            .client
-            .call(mailbox.as_str(), &op)
-            .await?
-            .into_iter()
-            .next()
-            .ok_or_else(|| EwsError::Unexpected("CreateAttachment answered nothing".into()))??;
+        let r = self.client.call_one(mailbox.as_str(), &op).await?;
         let version = r
             .root_change_key
             .parse()
@@ -318,13 +300,7 @@ impl MailboxPort for EwsMailboxes {
         let op = DeleteAttachment {
             ids: vec![id.clone()],
         };
-        let (_, ck) = self
-            .client
-            .call(mailbox.as_str(), &op)
-            .await?
-            .into_iter()
-            .next()
-            .ok_or_else(|| EwsError::Unexpected("DeleteAttachment answered nothing".into()))??;
+        let (_, ck) = self.client.call_one(mailbox.as_str(), &op).await?;
         Ok(ck
             .parse()
             .map_err(|e| unexpected(e, "DeleteAttachment RootItemChangeKey"))?)
