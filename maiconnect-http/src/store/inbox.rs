@@ -5,7 +5,7 @@ use maiconnect_core::PortError;
 use maiconnect_core::ports::{InboxEntry, InboxEvent, InboxId};
 use rusqlite::{Transaction, params};
 
-use crate::store::{SqliteStore, corrupt, db, from_millis, millis, to_json};
+use crate::store::{SqliteStore, db, from_millis, millis, parse, to_json};
 
 /// How long S/4 event ids are remembered for dropping repeated deliveries.
 const DEDUP_DAYS: i64 = 7;
@@ -67,7 +67,7 @@ fn to_entry(
 ) -> Result<InboxEntry, PortError> {
     Ok(InboxEntry {
         id: InboxId(id),
-        event: serde_json::from_str(&event).map_err(|e| corrupt("inbox event", e))?,
+        event: parse("inbox event", &event)?,
         received_at: from_millis(received),
         attempts,
         not_before: from_millis(not_before),

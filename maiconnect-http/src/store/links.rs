@@ -10,14 +10,14 @@ use maiconnect_core::plan::Link;
 use maiconnect_core::ports::{ChangeCursor, Intent, PairKey};
 use rusqlite::{OptionalExtension, params};
 
-use crate::store::{SqliteStore, corrupt, db, millis, to_json};
+use crate::store::{SqliteStore, db, millis, parse, to_json};
 
 fn occurrence(key: &ExchangeKey) -> String {
     key.occurrence.map(|o| o.to_rfc3339()).unwrap_or_default()
 }
 
 fn parse_link(data: String) -> Result<Link, PortError> {
-    serde_json::from_str(&data).map_err(|e| corrupt("link", e))
+    parse("link", &data)
 }
 
 fn links_from(rows: Vec<String>) -> Result<Vec<Link>, PortError> {
@@ -259,8 +259,7 @@ impl SqliteStore {
             )
             .optional()
             .map_err(db)?;
-        row.map(|d| serde_json::from_str(&d).map_err(|e| corrupt("intent", e)))
-            .transpose()
+        row.map(|d| parse("intent", &d)).transpose()
     }
 
     pub(crate) fn get_intents(&self, mailbox: &Mailbox) -> Result<Vec<Intent>, PortError> {
@@ -272,9 +271,7 @@ impl SqliteStore {
             .query_map(params![mailbox.as_str()], |r| r.get::<_, String>(0))
             .map_err(db)?;
         let rows: Vec<String> = rows.collect::<Result<_, _>>().map_err(db)?;
-        rows.iter()
-            .map(|d| serde_json::from_str(d).map_err(|e| corrupt("intent", e)))
-            .collect()
+        rows.iter().map(|d| parse("intent", d)).collect()
     }
 
     pub(crate) fn delete_intent(&self, mailbox: &Mailbox, pair: &PairKey) -> Result<(), PortError> {

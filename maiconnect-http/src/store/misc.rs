@@ -7,7 +7,7 @@ use maiconnect_core::plan::HeldDelete;
 use maiconnect_core::ports::{JournalEntry, SubscriptionRecord};
 use rusqlite::{OptionalExtension, params};
 
-use crate::store::{SqliteStore, corrupt, db, millis, to_json};
+use crate::store::{SqliteStore, db, millis, parse, to_json};
 
 impl SqliteStore {
     pub(crate) fn get_subscriptions(&self) -> Result<Vec<SubscriptionRecord>, PortError> {
@@ -17,9 +17,7 @@ impl SqliteStore {
             .map_err(db)?;
         let rows = stmt.query_map([], |r| r.get::<_, String>(0)).map_err(db)?;
         let rows: Vec<String> = rows.collect::<Result<_, _>>().map_err(db)?;
-        rows.iter()
-            .map(|d| serde_json::from_str(d).map_err(|e| corrupt("subscription", e)))
-            .collect()
+        rows.iter().map(|d| parse("subscription", d)).collect()
     }
 
     pub(crate) fn get_subscription(
@@ -35,8 +33,7 @@ impl SqliteStore {
             )
             .optional()
             .map_err(db)?;
-        row.map(|d| serde_json::from_str(&d).map_err(|e| corrupt("subscription", e)))
-            .transpose()
+        row.map(|d| parse("subscription", &d)).transpose()
     }
 
     pub(crate) fn put_subscription(&self, s: &SubscriptionRecord) -> Result<(), PortError> {
@@ -84,12 +81,7 @@ impl SqliteStore {
             .map_err(db)?;
         let rows: Vec<(i64, String)> = rows.collect::<Result<_, _>>().map_err(db)?;
         rows.into_iter()
-            .map(|(id, d)| {
-                Ok((
-                    id,
-                    serde_json::from_str(&d).map_err(|e| corrupt("held delete", e))?,
-                ))
-            })
+            .map(|(id, d)| Ok((id, parse("held delete", &d)?)))
             .collect()
     }
 
@@ -105,8 +97,7 @@ impl SqliteStore {
         tx.execute("DELETE FROM held WHERE id = ?1", params![id])
             .map_err(db)?;
         tx.commit().map_err(db)?;
-        row.map(|d| serde_json::from_str(&d).map_err(|e| corrupt("held delete", e)))
-            .transpose()
+        row.map(|d| parse("held delete", &d)).transpose()
     }
 
     pub(crate) fn put_journal(&self, e: &JournalEntry) -> Result<(), PortError> {
@@ -134,9 +125,7 @@ impl SqliteStore {
             })
             .map_err(db)?;
         let rows: Vec<String> = rows.collect::<Result<_, _>>().map_err(db)?;
-        rows.iter()
-            .map(|d| serde_json::from_str(d).map_err(|e| corrupt("journal entry", e)))
-            .collect()
+        rows.iter().map(|d| parse("journal entry", d)).collect()
     }
 
     pub(crate) fn prune(&self, before: DateTime<Utc>) -> Result<usize, PortError> {

@@ -188,11 +188,19 @@ pub(crate) fn db(e: rusqlite::Error) -> PortError {
 }
 
 /// A stored JSON value that does not parse (a corrupted row).
-pub(crate) fn corrupt(what: &str, e: serde_json::Error) -> PortError {
+fn corrupt(what: &str, e: serde_json::Error) -> PortError {
     PortError::new(
         ErrorKind::Other,
         format!("state store: a stored {what} does not parse ({e}); the row is corrupted"),
     )
+}
+
+/// Parses a stored JSON column; `what` names it in the error.
+pub(crate) fn parse<T: serde::de::DeserializeOwned>(
+    what: &str,
+    data: &str,
+) -> Result<T, PortError> {
+    serde_json::from_str(data).map_err(|e| corrupt(what, e))
 }
 
 pub(crate) fn to_json<T: serde::Serialize>(v: &T) -> Result<String, PortError> {
