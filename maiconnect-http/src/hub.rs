@@ -107,6 +107,10 @@ pub struct HubParts {
 impl Hub {
     /// A hub around the given ports.
     pub fn from_parts(parts: HubParts) -> Result<Arc<Hub>, HubError> {
+        Hub::build(parts).map(Arc::new)
+    }
+
+    fn build(parts: HubParts) -> Result<Hub, HubError> {
         let metrics = Arc::new(Metrics::new());
         let mut environments = BTreeMap::new();
         for (name, port) in parts.environments {
@@ -129,7 +133,7 @@ impl Hub {
             );
         }
         let policy = load_policy(&parts.store, parts.policy)?;
-        Ok(Arc::new(Hub {
+        Ok(Hub {
             store: parts.store,
             crm: Arc::new(MeteredCrm {
                 inner: parts.crm,
@@ -147,7 +151,7 @@ impl Hub {
             status: Mutex::new(HashMap::new()),
             ids: RandomIds,
             odata: None,
-        }))
+        })
     }
 
     /// A hub for a configuration: opens the store and builds the OData and
@@ -205,7 +209,7 @@ impl Hub {
         }
         let admin = login("hub.admin", config.hub.admin.as_ref())?;
         let events = login("hub.events", config.hub.events.as_ref())?;
-        let hub = Hub::from_parts(HubParts {
+        let mut hub = Hub::build(HubParts {
             store,
             crm: odata.clone(),
             environments: ports,
@@ -214,8 +218,6 @@ impl Hub {
             admin,
             events,
         })?;
-        let mut hub = Arc::try_unwrap(hub)
-            .map_err(|_| HubError::Config("hub in use while building".into()))?;
         for (name, env) in hub.environments.iter_mut() {
             env.ews = clients.remove(name);
         }
