@@ -94,6 +94,10 @@ async fn mailboxes_concerned_by_an_object_include_waiting_work() {
     let mut got = s.mailboxes_concerned_by(&key).unwrap();
     got.sort();
     assert_eq!(got, [anna.clone(), ben.clone()]);
+    let waiting = |m: &maiconnect_core::ids::Mailbox| {
+        s.waiting_in_lane(&InboxEvent::mailbox_lane(m)).unwrap()
+    };
+    assert_eq!((waiting(&anna), waiting(&ben)), (1, 2));
     // Once Ben's work is done (and nothing linked), he is no longer concerned.
     let claimed = s
         .claim(now, chrono::Duration::seconds(30), 10)
@@ -105,6 +109,7 @@ async fn mailboxes_concerned_by_an_object_include_waiting_work() {
             s.complete(e.id, &[], now).await.unwrap();
         }
     }
+    assert_eq!((waiting(&anna), waiting(&ben)), (1, 1));
     assert_eq!(s.mailboxes_concerned_by(&key).unwrap(), [anna]);
     assert_eq!(s.mailboxes_concerned_by(&other).unwrap(), [ben]);
 }

@@ -134,8 +134,12 @@ impl InboxEvent {
             InboxEvent::S4 { event } => format!("s4:{}:{}", event.object_type, event.object_key),
             InboxEvent::S4Object { mailbox, .. }
             | InboxEvent::MailboxItem { mailbox, .. }
-            | InboxEvent::Resync { mailbox, .. } => format!("mailbox:{mailbox}"),
+            | InboxEvent::Resync { mailbox, .. } => InboxEvent::mailbox_lane(mailbox),
         }
+    }
+    /// The lane of a mailbox's work.
+    pub fn mailbox_lane(mailbox: &Mailbox) -> String {
+        format!("mailbox:{mailbox}")
     }
     /// Live events go before backfill.
     pub fn is_backfill(&self) -> bool {

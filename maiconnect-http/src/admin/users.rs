@@ -275,11 +275,8 @@ pub async fn status(State(hub): State<Arc<Hub>>, Path(mailbox): Path<String>) ->
         .unwrap_or(0);
     let waiting = hub
         .store
-        .waiting_by_mailbox()
-        .unwrap_or_default()
-        .into_iter()
-        .find(|(lane, _)| lane == &format!("mailbox:{mailbox}"))
-        .map_or(0, |(_, n)| n);
+        .waiting_in_lane(&InboxEvent::mailbox_lane(&mailbox))
+        .unwrap_or(0);
     let s = hub.user_status(&mailbox);
     Json(json!({
         "mailbox": mailbox,

@@ -216,19 +216,13 @@ impl SqliteStore {
         Ok(n)
     }
 
-    /// Entries waiting, by lane kind, for the admin API and metrics.
-    pub fn waiting_by_mailbox(&self) -> Result<Vec<(String, usize)>, PortError> {
-        let conn = self.conn();
-        let mut stmt = conn
-            .prepare_cached(
-                "SELECT lane, COUNT(*) FROM inbox WHERE dead = 0 GROUP BY lane ORDER BY lane",
-            )
-            .map_err(db)?;
-        let rows = stmt
-            .query_map([], |r| {
-                Ok((r.get::<_, String>(0)?, r.get::<_, i64>(1)? as usize))
-            })
-            .map_err(db)?;
-        rows.collect::<Result<Vec<_>, _>>().map_err(db)
+    /// Entries waiting in one lane (dead letters not counted), for the
+    /// admin API.
+    pub fn waiting_in_lane(&self, lane: &str) -> Result<usize, PortError> {
+        self.conn()
+            .prepare_cached("SELECT COUNT(*) FROM inbox WHERE dead = 0 AND lane = ?1")
+            .and_then(|mut stmt| stmt.query_row([lane], |r| r.get::<_, i64>(0)))
+            .map(|n| n as usize)
+            .map_err(db)
     }
 }
