@@ -21,6 +21,7 @@
 //! from which to retry.
 
 mod attachments;
+mod pending;
 
 use std::time::Duration;
 
@@ -29,10 +30,11 @@ use chrono::{DateTime, Utc};
 use crate::error::{ErrorKind, PortError, Retry};
 use crate::ids::{ActivityId, Mailbox, Version};
 use crate::model::{ExchangeKey, Folder, Record, S4Key};
+use crate::plan::changes::Changes;
 use crate::plan::fields::Field;
 use crate::plan::operation::{Operation, Plan, show_field};
 use crate::plan::state::{Link, Pair, Side};
-use crate::ports::{Crm, Intent, JournalEntry, MailboxPort, PairKey, StateStore};
+use crate::ports::{Crm, Intent, JournalEntry, MailboxPort, PairKey, PendingUpdate, StateStore};
 
 /// Default pause before retrying a transient failure without a server hint;
 /// the hub stretches it with its own back-off.
@@ -171,14 +173,21 @@ impl Executor<'_> {
         match op {
             Operation::CreateInExchange { record, link_key } => {
                 let pair = PairKey::S4(link_key.clone());
-                let existing = match self.store.intent(mailbox, &pair).await? {
-                    Some(_) => self
+                // (An update's intent is no create's: recovery resolves those
+                // before anything is planned.)
+                let retried = self
+                    .store
+                    .intent(mailbox, &pair)
+                    .await?
+                    .is_some_and(|i| i.update.is_none());
+                let existing = match retried {
+                    true => self
                         .mailboxes
                         .find_linked(mailbox, folder, link_key)
                         .await?
                         .into_iter()
                         .next(),
-                    None => {
+                    false => {
                         self.store
                             .save_intent(&Intent {
                                 mailbox: mailbox.clone(),
@@ -186,6 +195,7 @@ impl Executor<'_> {
                                 kind: plan.kind,
                                 activity: None,
                                 at: now,
+                                update: None,
                             })
                             .await?;
                         None
@@ -259,6 +269,7 @@ impl Executor<'_> {
                             kind,
                             activity: Some(id),
                             at: now,
+                            update: None,
                         };
                         self.store.save_intent(&intent).await?;
                         (id, false)
@@ -345,6 +356,9 @@ impl Executor<'_> {
                 changes.apply_to_record(&mut written);
                 let fields = changes.fields();
                 let mut version = version.clone();
+                let pending = self
+                    .pending(plan, run, Side::Exchange, changes, now)
+                    .await?;
                 let plain = without_attachments(&fields);
                 if !plain.is_empty() {
                     version = self
@@ -364,6 +378,7 @@ impl Executor<'_> {
                     )
                     .await?;
                 }
+                self.written(mailbox, run, pending).await?;
                 self.journal(
                     plan,
                     Side::Exchange,
@@ -391,6 +406,7 @@ impl Executor<'_> {
                 changes.apply_to_record(&mut written);
                 let fields = changes.fields();
                 let mut new_version = version.clone();
+                let pending = self.pending(plan, run, Side::S4, changes, now).await?;
                 let plain = without_attachments(&fields);
                 if !plain.is_empty()
                     && let Some(v) = self.crm.update(key, version, &plain, &written).await?
@@ -400,6 +416,7 @@ impl Executor<'_> {
                 if changes.contains(Field::Attachments) {
                     attachments::sync_to_s4(self, mailbox, key, &before, &mut written).await?;
                 }
+                self.written(mailbox, run, pending).await?;
                 self.journal(
                     plan,
                     Side::S4,
@@ -528,6 +545,69 @@ impl Executor<'_> {
             reason: plan.reasons.join("; "),
         };
         self.store.append_journal(&entry).await
+    }
+
+    /// Before an update of a linked pair: records the link that holds once
+    /// `changes` are written to `side` (see [`pending`]).
+    async fn pending(
+        &self,
+        plan: &Plan,
+        run: &Running,
+        side: Side,
+        changes: &Changes,
+        now: DateTime<Utc>,
+    ) -> Result<Option<(PairKey, Link)>, PortError> {
+        let (Some(link), Some(source)) = (
+            &run.link,
+            match side {
+                Side::S4 => run.exchange.as_ref().map(|e| &e.2),
+                Side::Exchange => run.s4.as_ref().map(|s| &s.2),
+            },
+        ) else {
+            return Ok(None);
+        };
+        let both_ways: Vec<Field> = plan
+            .ops
+            .iter()
+            .filter_map(|op| match (op, side) {
+                (Operation::UpdateExchange { changes, .. }, Side::S4)
+                | (Operation::UpdateS4 { changes, .. }, Side::Exchange) => Some(changes.fields()),
+                _ => None,
+            })
+            .flatten()
+            .collect();
+        let next = pending::pending_link(link, side, changes, source, &both_ways);
+        let pair = PairKey::S4(link.s4.clone());
+        self.store
+            .save_intent(&Intent {
+                mailbox: plan.mailbox.clone(),
+                pair: pair.clone(),
+                kind: plan.kind,
+                activity: None,
+                at: now,
+                update: Some(PendingUpdate {
+                    side,
+                    changes: changes.clone(),
+                    link: next.clone(),
+                }),
+            })
+            .await?;
+        Ok(Some((pair, next)))
+    }
+
+    /// After the update's write: its link holds.
+    async fn written(
+        &self,
+        mailbox: &Mailbox,
+        run: &mut Running,
+        pending: Option<(PairKey, Link)>,
+    ) -> Result<(), PortError> {
+        if let Some((pair, link)) = pending {
+            self.store.save_link(&link).await?;
+            self.store.clear_intent(mailbox, &pair).await?;
+            run.link = Some(link);
+        }
+        Ok(())
     }
 
     /// The folder of a record kind, for adapters that need it.

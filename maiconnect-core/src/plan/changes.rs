@@ -153,6 +153,38 @@ impl Changes {
             Record::Contact(c) => self.apply_to(&mut **c),
         }
     }
+    /// Whether `record` holds these values already (compared as the merge
+    /// compares: attendees as a set, attachments by name and size).
+    pub fn held_by(&self, record: &Record) -> bool {
+        fn holds<R: SyncRecord>(c: &Changes, r: &R) -> bool {
+            let target = c.applied(r);
+            c.0.iter().all(|x| target.same(r, x.field))
+        }
+        match record {
+            Record::Appointment(a) => holds(self, a),
+            Record::Task(t) => holds(self, t),
+            Record::Contact(c) => holds(self, &**c),
+        }
+    }
+    /// The values `record` holds in the fields `fields`.
+    pub fn of(record: &Record, fields: impl IntoIterator<Item = Field>) -> Changes {
+        fn values<R: SyncRecord>(r: &R, fields: impl IntoIterator<Item = Field>) -> Changes {
+            Changes(
+                fields
+                    .into_iter()
+                    .map(|field| Change {
+                        field,
+                        value: r.value(field),
+                    })
+                    .collect(),
+            )
+        }
+        match record {
+            Record::Appointment(a) => values(a, fields),
+            Record::Task(t) => values(t, fields),
+            Record::Contact(c) => values(&**c, fields),
+        }
+    }
     /// `record` with the new values written into it.
     pub fn applied<R: SyncRecord>(&self, record: &R) -> R {
         let mut r = record.clone();

@@ -14,7 +14,8 @@ pub use mailbox::{
     ChangeCursor, ChangePage, MailboxChange, MailboxPort, Subscription, SubscriptionId, Watermark,
 };
 pub use store::{
-    InboxEntry, InboxEvent, InboxId, Intent, JournalEntry, PairKey, StateStore, SubscriptionRecord,
+    InboxEntry, InboxEvent, InboxId, Intent, JournalEntry, PairKey, PendingUpdate, StateStore,
+    SubscriptionRecord,
 };
 
 // Object safety is part of the contract: the hub holds the ports as trait

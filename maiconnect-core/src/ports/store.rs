@@ -10,6 +10,7 @@ use serde::{Deserialize, Serialize};
 use crate::error::PortError;
 use crate::ids::{ActivityId, ItemId, Mailbox, Version};
 use crate::model::{ExchangeKey, Folder, ObjectKind, S4Event, S4Key};
+use crate::plan::changes::Changes;
 use crate::plan::guard::HeldDelete;
 use crate::plan::state::{Link, S4Item, Side};
 use crate::ports::mailbox::{ChangeCursor, SubscriptionId, Watermark};
@@ -33,9 +34,11 @@ impl fmt::Display for PairKey {
     }
 }
 
-/// A create about to happen, recorded first so that a crash between the
-/// create and recording its link cannot lead to a second create.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+/// A write about to happen, recorded first. For a create, a crash between
+/// the create and recording its link cannot lead to a second create; for an
+/// update ([`Intent::update`]), a crash between the write and the end of the
+/// plan cannot make our own write look like a change on the written side.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Intent {
     /// The mailbox.
     pub mailbox: Mailbox,
@@ -47,6 +50,29 @@ pub struct Intent {
     pub activity: Option<ActivityId>,
     /// When it was recorded.
     pub at: DateTime<Utc>,
+    /// For an update of a linked pair: what is written, and the link that
+    /// holds if it was.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub update: Option<PendingUpdate>,
+}
+
+/// An update of a linked pair in flight.
+///
+/// If the process stops during the write, a restart cannot tell from the
+/// written side alone whether the values there are ours or a person's.
+/// Recovery compares the side with [`PendingUpdate::changes`]: when it holds
+/// them, the write happened and [`PendingUpdate::link`] becomes the link;
+/// otherwise the old link stays and the change flows again.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct PendingUpdate {
+    /// The side written.
+    pub side: Side,
+    /// The values written.
+    pub changes: Changes,
+    /// The link once the write is done: the written fields recorded as seen
+    /// on both sides, the written side's version unknown (so that its
+    /// content is compared), everything else as before.
+    pub link: Link,
 }
 
 /// A push subscription the hub keeps for one mailbox.

@@ -254,6 +254,7 @@ impl Syncer<'_> {
         kind: ObjectKind,
         now: DateTime<Utc>,
     ) -> Result<Outcome, PortError> {
+        self.recover(now).await?;
         let plans = self.plan_item(item, kind, Hints::default(), now).await?;
         self.run(plans, false, now).await
     }

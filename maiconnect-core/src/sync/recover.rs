@@ -1,4 +1,4 @@
-//! Finishing creates that a crash interrupted.
+//! Finishing creates and updates that a crash interrupted.
 //!
 //! The executor records an intent before each create and clears it with the
 //! link right after. An intent still there means the process stopped in
@@ -7,6 +7,11 @@
 //! exists, it is linked (and tagged); if the original was deleted in the
 //! meantime, the copy is deleted too; if the copy does not exist, the intent
 //! is dropped and the next plan creates it again.
+//!
+//! An update of a linked pair records an intent too, with the link that
+//! holds once it is written (see the executor). An update intent still there
+//! is resolved by reading the written side: holding the written values, the
+//! write happened and that link is saved; otherwise the old link stays.
 
 use chrono::{DateTime, Utc};
 
@@ -17,7 +22,7 @@ use crate::model::{ObjectKind, S4Key};
 use crate::plan::operation::{Operation, Plan};
 use crate::plan::plan_pair;
 use crate::plan::state::{Link, Pair, Side};
-use crate::ports::{Intent, PairKey};
+use crate::ports::{Intent, PairKey, PendingUpdate};
 use crate::sync::Syncer;
 
 impl Syncer<'_> {
@@ -32,6 +37,9 @@ impl Syncer<'_> {
     }
 
     async fn resolve(&self, intent: &Intent, now: DateTime<Utc>) -> Result<(), PortError> {
+        if let Some(update) = &intent.update {
+            return self.resolve_update(update, intent.kind).await;
+        }
         let (s4, exchange, origin) = match &intent.pair {
             PairKey::Exchange(from) => {
                 let Some(id) = intent.activity else {
@@ -127,6 +135,36 @@ impl Syncer<'_> {
             plan.ops.push(Operation::TagExchange { key: exchange_key });
         }
         self.finish(&pair, plan, now).await
+    }
+
+    /// An update the process stopped in: if the written side holds the
+    /// values, the write happened and its link holds; otherwise the old link
+    /// stays and the change flows again.
+    async fn resolve_update(
+        &self,
+        update: &PendingUpdate,
+        kind: ObjectKind,
+    ) -> Result<(), PortError> {
+        let link = &update.link;
+        if self
+            .store
+            .link_by_s4(&self.user.mailbox, &link.s4)
+            .await?
+            .is_none()
+        {
+            return Ok(());
+        }
+        let current = match update.side {
+            Side::S4 => self.crm.get(&link.s4).await?.map(|i| i.record),
+            Side::Exchange => self
+                .read_item(&link.exchange, kind)
+                .await?
+                .map(|i| i.record),
+        };
+        if current.is_some_and(|r| update.changes.held_by(&r)) {
+            self.store.save_link(link).await?;
+        }
+        Ok(())
     }
 
     async fn finish(

@@ -117,6 +117,7 @@ pub async fn intents_round_trip(s: impl StateStore) {
         kind: ObjectKind::Appointment,
         activity: Some(crate::ids::ActivityId::from_uuid(uuid::Uuid::from_u128(7))),
         at: t0(),
+        update: None,
     };
     s.save_intent(&intent).await.expect("save");
     assert_eq!(
@@ -129,6 +130,31 @@ pub async fn intents_round_trip(s: impl StateStore) {
     s.clear_intent(&mailbox(), &pair).await.expect("clear");
     assert_eq!(s.intent(&mailbox(), &pair).await.expect("get"), None);
     assert!(s.intents(&mailbox()).await.expect("list").is_empty());
+
+    // An update's intent carries the values written and the link after.
+    let mut changes = crate::plan::Changes::new();
+    changes.set(
+        crate::plan::Field::Location,
+        crate::plan::Value::Text("Room 4".into()),
+    );
+    let update = Intent {
+        mailbox: mailbox(),
+        pair: other.clone(),
+        kind: ObjectKind::Appointment,
+        activity: None,
+        at: t0(),
+        update: Some(crate::ports::PendingUpdate {
+            side: Side::Exchange,
+            changes,
+            link: link(1, "x"),
+        }),
+    };
+    s.save_intent(&update).await.expect("save");
+    assert_eq!(
+        s.intent(&mailbox(), &other).await.expect("get"),
+        Some(update)
+    );
+    s.clear_intent(&mailbox(), &other).await.expect("clear");
 }
 
 /// Cursors and subscriptions are kept.
