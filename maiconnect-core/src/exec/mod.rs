@@ -8,14 +8,18 @@
 //!   the S/4 activity by the GUID the intent chose). The link is saved right
 //!   after the create.
 //! - A delete removes the link right after it.
-//! - An update applies its [`Changes`](crate::plan::Changes) to the copy the
+//! - An update applies its [`Changes`] to the copy the
 //!   plan was made from; the result is what the adapter writes (only the
 //!   changed fields) and what the link records.
-//! - Updates advance the recorded state only once the whole plan is done.
-//!   A re-run after a crash in between re-reads both sides; what was written
-//!   already now reads as the same change on both sides, which the merge
-//!   treats as agreement, so nothing is written twice and nothing pending is
-//!   lost.
+//! - An update of a linked pair first records an intent holding the link
+//!   that is true once the write is done (the written fields seen on both
+//!   sides, see `pending.rs`), and saves that link right after the write.
+//!   After a crash during the write, recovery reads the written side: if it
+//!   holds the values, that link is saved; if not, the old link stays and
+//!   the change flows again. So our own write never reads as a person's
+//!   change, even when the source side changed again while the hub was
+//!   down.
+//! - The plan's last step records both sides in full.
 //!
 //! The executor never sleeps: a transient failure comes back with the time
 //! from which to retry.

@@ -14,7 +14,7 @@ use crate::model::time::When;
 ///
 /// Fields that only one side holds are kept for filtering and for creating
 /// the item on the other side, but never merged (see
-/// [`crate::plan::fields::AppointmentField`]).
+/// [`SyncRecord::MERGED`](crate::plan::SyncRecord::MERGED)).
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub struct Appointment {
     /// Subject (S/4: `Description`).
