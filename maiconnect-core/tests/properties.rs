@@ -640,6 +640,43 @@ proptest! {
     }
 }
 
+/// The case the edits-while-down property found: an attendee added in
+/// Outlook is written to S/4HANA, the hub stops before recording it, and the
+/// attendee is removed in Outlook meanwhile. Our own write must not win over
+/// that removal.
+#[tokio::test]
+async fn an_outlook_change_undone_while_down_is_not_lost() {
+    let mut w = World::new(ConflictRule::S4Wins);
+    let (mut s4, mut items) = (Vec::new(), Vec::new());
+    w.edit_noting(&Edit::OutlookCreate(3), &mut s4, &mut items);
+    w.sync().await;
+    w.edit_noting(
+        &Edit::OutlookChange(3, Change::AddAttendee(false)),
+        &mut s4,
+        &mut items,
+    );
+    // The S/4 write happens, then the process stops.
+    w.crm.faults.arm(Fault::FailAfter(0, crash()));
+    w.sync_events_until_failure(&s4, &items).await;
+    w.crm.faults.clear();
+    w.edit_noting(
+        &Edit::OutlookChange(3, Change::DropAttendees),
+        &mut s4,
+        &mut items,
+    );
+    w.sync_events(&s4, &items).await;
+    w.assert_converged().unwrap();
+    let created = w.crm.objects();
+    assert!(!created.is_empty());
+    assert!(
+        created.values().all(|r| match r {
+            Record::Appointment(a) => a.attendees.is_empty(),
+            _ => true,
+        }),
+        "the removal in Outlook reached S/4HANA: {created:?}"
+    );
+}
+
 #[tokio::test]
 async fn a_held_mass_delete_waits_for_approval() {
     let mut w = World::new(ConflictRule::S4Wins);
