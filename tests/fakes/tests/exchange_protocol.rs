@@ -506,6 +506,27 @@ fn subscribe_body(url: &str, watermark: Option<&str>) -> String {
     )
 }
 
+/// A one-hour calendar item at 09:00 UTC on `day`.
+fn meeting(subject: &str, day: &str) -> ItemSpec {
+    ItemSpec {
+        subject: Some(subject.into()),
+        start: Some(format!("{day}T09:00:00Z").parse().unwrap()),
+        end: Some(format!("{day}T10:00:00Z").parse().unwrap()),
+        ..Default::default()
+    }
+}
+
+/// Waits until the listener got an `event` notification naming `id`.
+async fn pushed(got: &Mutex<Vec<String>>, event: &str, id: &str) {
+    wait_for(|| {
+        got.lock()
+            .unwrap()
+            .iter()
+            .any(|b| b.contains(event) && b.contains(id))
+    })
+    .await;
+}
+
 async fn wait_for(mut f: impl FnMut() -> bool) {
     for _ in 0..200 {
         if f() {
@@ -525,46 +546,16 @@ async fn a_write_is_pushed_at_once_to_its_mailbox_only() {
     let (url, got) = listener(Arc::new(Mutex::new("OK"))).await;
     let (_, doc) = ews(&h, &basic(), ANNA, &subscribe_body(&url, None)).await;
     assert_eq!(code(&doc, 0), "NoError");
-    h.create_item(
-        BEN,
-        Some("calendar"),
-        &ItemSpec {
-            subject: Some("Elsewhere".into()),
-            start: Some("2026-06-01T09:00:00Z".parse().unwrap()),
-            end: Some("2026-06-01T10:00:00Z".parse().unwrap()),
-            ..Default::default()
-        },
-    )
-    .unwrap();
+    h.create_item(BEN, Some("calendar"), &meeting("Elsewhere", "2026-06-01"))
+        .unwrap();
     let body = create_body("Pushed", "2026-06-01T09:00:00Z", "2026-06-01T10:00:00Z", "");
     let (_, doc) = ews(&h, &basic(), ANNA, &body).await;
     let (id, _) = item_id(&doc, 0);
-    wait_for(|| {
-        got.lock()
-            .unwrap()
-            .iter()
-            .any(|b| b.contains("CreatedEvent") && b.contains(&id))
-    })
-    .await;
+    pushed(&got, "CreatedEvent", &id).await;
     let (control_id, _) = h
-        .create_item(
-            ANNA,
-            Some("calendar"),
-            &ItemSpec {
-                subject: Some("By hand".into()),
-                start: Some("2026-06-02T09:00:00Z".parse().unwrap()),
-                end: Some("2026-06-02T10:00:00Z".parse().unwrap()),
-                ..Default::default()
-            },
-        )
+        .create_item(ANNA, Some("calendar"), &meeting("By hand", "2026-06-02"))
         .unwrap();
-    wait_for(|| {
-        got.lock()
-            .unwrap()
-            .iter()
-            .any(|b| b.contains("CreatedEvent") && b.contains(&control_id))
-    })
-    .await;
+    pushed(&got, "CreatedEvent", &control_id).await;
     let sent = got.lock().unwrap().clone();
     assert_eq!(
         sent.len(),
@@ -583,24 +574,9 @@ async fn push_notifications_heartbeats_unsubscribe_retries_and_replay() {
     let sub_id = message(&doc, 0).child_text("SubscriptionId").unwrap();
     let wm0 = message(&doc, 0).child_text("Watermark").unwrap();
     let (id, _) = h
-        .create_item(
-            ANNA,
-            Some("calendar"),
-            &ItemSpec {
-                subject: Some("Pushed".into()),
-                start: Some("2026-06-01T09:00:00Z".parse().unwrap()),
-                end: Some("2026-06-01T10:00:00Z".parse().unwrap()),
-                ..Default::default()
-            },
-        )
+        .create_item(ANNA, Some("calendar"), &meeting("Pushed", "2026-06-01"))
         .unwrap();
-    wait_for(|| {
-        got.lock()
-            .unwrap()
-            .iter()
-            .any(|b| b.contains("CreatedEvent") && b.contains(&id))
-    })
-    .await;
+    pushed(&got, "CreatedEvent", &id).await;
     // A heartbeat follows within the status frequency (one 200 ms minute).
     wait_for(|| {
         got.lock()
@@ -670,17 +646,8 @@ async fn push_notifications_heartbeats_unsubscribe_retries_and_replay() {
     let (url3, got3) = listener(Arc::clone(&failing)).await;
     let (_, doc) = ews(&h, &basic(), ANNA, &subscribe_body(&url3, None)).await;
     let sub3 = message(&doc, 0).child_text("SubscriptionId").unwrap();
-    h.create_item(
-        ANNA,
-        Some("calendar"),
-        &ItemSpec {
-            subject: Some("x".into()),
-            start: Some("2026-06-02T09:00:00Z".parse().unwrap()),
-            end: Some("2026-06-02T10:00:00Z".parse().unwrap()),
-            ..Default::default()
-        },
-    )
-    .unwrap();
+    h.create_item(ANNA, Some("calendar"), &meeting("x", "2026-06-02"))
+        .unwrap();
     wait_for(|| {
         h.subscriptions().iter().any(|s| {
             s.id == sub3 && s.state != maiconnect_fakes::exchange::state::SubscriptionState::Active
