@@ -1,6 +1,7 @@
 //! The SQLite store passes the state store conformance suite, keeps its
 //! data across reopening, and migrates.
 
+use maiconnect_core::testing::samples::appointment_link;
 use maiconnect_http::SqliteStore;
 
 maiconnect_core::store_conformance!(async { SqliteStore::open_in_memory().unwrap() });
@@ -50,8 +51,7 @@ fn a_newer_schema_is_refused_with_advice() {
 /// has no link yet, but its copy is about to be written.
 #[tokio::test]
 async fn mailboxes_concerned_by_an_object_include_waiting_work() {
-    use maiconnect_core::model::{ExchangeKey, Record, S4Key};
-    use maiconnect_core::plan::state::{Link, Side};
+    use maiconnect_core::model::S4Key;
     use maiconnect_core::ports::{InboxEvent, StateStore};
     let s = SqliteStore::open_in_memory().unwrap();
     let now = chrono::Utc::now();
@@ -66,19 +66,7 @@ async fn mailboxes_concerned_by_an_object_include_waiting_work() {
         .parse()
         .unwrap();
     assert!(s.mailboxes_concerned_by(&key).unwrap().is_empty());
-    let record = Record::Appointment(maiconnect_core::testing::samples::appointment_a());
-    s.save_link(&Link {
-        mailbox: anna.clone(),
-        s4: key.clone(),
-        exchange: ExchangeKey::item("AAMk1".parse().unwrap()),
-        s4_version: "W/\"1\"".parse().unwrap(),
-        exchange_version: "CK1".parse().unwrap(),
-        s4_seen: record.clone(),
-        exchange_seen: record,
-        origin: Side::S4,
-    })
-    .await
-    .unwrap();
+    s.save_link(&appointment_link(1, "AAMk1")).await.unwrap();
     let work = |mailbox: &maiconnect_core::ids::Mailbox, key: &S4Key| InboxEvent::S4Object {
         mailbox: mailbox.clone(),
         key: key.clone(),
@@ -119,8 +107,7 @@ async fn mailboxes_concerned_by_an_object_include_waiting_work() {
 /// reopening.
 #[tokio::test]
 async fn link_writes_are_sequenced_across_reopening() {
-    use maiconnect_core::model::{ExchangeKey, Record, S4Key};
-    use maiconnect_core::plan::state::{Link, Side};
+    use maiconnect_core::model::S4Key;
     use maiconnect_core::ports::StateStore;
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("state.sqlite");
@@ -128,17 +115,7 @@ async fn link_writes_are_sequenced_across_reopening() {
     let key: S4Key = "BUS2000126:00000000-0000-0000-0000-000000000001"
         .parse()
         .unwrap();
-    let record = Record::Appointment(maiconnect_core::testing::samples::appointment_a());
-    let link = Link {
-        mailbox: anna.clone(),
-        s4: key.clone(),
-        exchange: ExchangeKey::item("AAMk1".parse().unwrap()),
-        s4_version: "W/\"1\"".parse().unwrap(),
-        exchange_version: "CK1".parse().unwrap(),
-        s4_seen: record.clone(),
-        exchange_seen: record,
-        origin: Side::S4,
-    };
+    let link = appointment_link(1, "AAMk1");
     let before = {
         let s = SqliteStore::open(&path).unwrap();
         let before = s.link_seq();
@@ -162,27 +139,16 @@ async fn link_writes_are_sequenced_across_reopening() {
 /// The intake's echo check reads the versions the item's links recorded.
 #[tokio::test]
 async fn exchange_versions_are_those_the_links_recorded() {
-    use maiconnect_core::model::{ExchangeKey, Record, S4Key};
-    use maiconnect_core::plan::state::{Link, Side};
+    use maiconnect_core::plan::state::Link;
     use maiconnect_core::ports::StateStore;
     use maiconnect_core::sync::is_own_write;
     let s = SqliteStore::open_in_memory().unwrap();
     let anna: maiconnect_core::ids::Mailbox = "anna.berg@example.com".parse().unwrap();
     let item: maiconnect_core::ids::ItemId = "AAMk1".parse().unwrap();
     assert!(s.exchange_versions(&anna, &item).unwrap().is_empty());
-    let record = Record::Appointment(maiconnect_core::testing::samples::appointment_a());
-    let key: S4Key = "BUS2000126:00000000-0000-0000-0000-000000000001"
-        .parse()
-        .unwrap();
     s.save_link(&Link {
-        mailbox: anna.clone(),
-        s4: key,
-        exchange: ExchangeKey::item(item.clone()),
-        s4_version: "W/\"1\"".parse().unwrap(),
         exchange_version: "CK7".parse().unwrap(),
-        s4_seen: record.clone(),
-        exchange_seen: record,
-        origin: Side::S4,
+        ..appointment_link(1, "AAMk1")
     })
     .await
     .unwrap();

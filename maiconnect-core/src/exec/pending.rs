@@ -71,27 +71,12 @@ fn is_set(record: &Record, field: Field) -> bool {
 mod tests {
     use super::*;
     use crate::plan::changes::Value;
-    use crate::testing::samples::{appointment_a, attendee};
-
-    fn link(r: &Record) -> Link {
-        Link {
-            mailbox: "anna.berg@example.com".parse().unwrap(),
-            s4: "BUS2000126:00000000-0000-0000-0000-000000000001"
-                .parse()
-                .unwrap(),
-            exchange: crate::model::ExchangeKey::item("AAMk1".parse().unwrap()),
-            s4_version: "W/\"1\"".parse().unwrap(),
-            exchange_version: "CK1".parse().unwrap(),
-            s4_seen: r.clone(),
-            exchange_seen: r.clone(),
-            origin: Side::S4,
-        }
-    }
+    use crate::testing::samples::{appointment_a, appointment_link, attendee};
 
     #[test]
     fn written_fields_are_seen_on_both_sides_and_the_rest_is_kept() {
         let base = appointment_a();
-        let old = link(&Record::Appointment(base.clone()));
+        let old = appointment_link(1, "AAMk1");
         let mut outlook = base.clone();
         outlook.subject = "Moved".into();
         outlook.location = "not written".into();
@@ -111,7 +96,7 @@ mod tests {
     #[test]
     fn a_set_written_both_ways_keeps_its_old_seen_value() {
         let base = appointment_a();
-        let old = link(&Record::Appointment(base.clone()));
+        let old = appointment_link(1, "AAMk1");
         let mut outlook = base.clone();
         outlook
             .attendees

@@ -56,6 +56,22 @@ pub fn appointment_a() -> Appointment {
     a
 }
 
+/// A link of Anna's mailbox between activity `n` and mailbox item `item`,
+/// both sides holding [`appointment_a`] at versions `W/"1"` and `CK1`.
+pub fn appointment_link(n: u128, item: &str) -> crate::plan::state::Link {
+    let a = Record::Appointment(appointment_a());
+    crate::plan::state::Link {
+        mailbox: "anna.berg@example.com".parse().expect("mailbox"),
+        s4: S4Key::Appointment(crate::ids::ActivityId::from_uuid(uuid::Uuid::from_u128(n))),
+        exchange: ExchangeKey::item(item.parse().expect("id")),
+        s4_version: "W/\"1\"".parse().expect("v"),
+        exchange_version: "CK1".parse().expect("v"),
+        s4_seen: a.clone(),
+        exchange_seen: a,
+        origin: crate::plan::state::Side::S4,
+    }
+}
+
 /// The same appointment with every merged field different.
 pub fn appointment_b() -> Appointment {
     let mut b = appointment_a();

@@ -2,31 +2,17 @@
 
 use chrono::{Duration, TimeZone, Utc};
 
-use crate::model::{ExchangeKey, Folder, ObjectKind, Record, S4Key};
+use crate::model::{ExchangeKey, Folder, ObjectKind};
 use crate::plan::guard::HeldDelete;
 use crate::plan::operation::Plan;
-use crate::plan::state::{Link, Pair, Side};
+use crate::plan::state::{Pair, Side};
 use crate::ports::{
     ChangeCursor, InboxEvent, Intent, JournalEntry, PairKey, StateStore, SubscriptionRecord,
 };
-use crate::testing::samples::appointment_a;
+use crate::testing::samples::appointment_link as link;
 
 fn mailbox() -> crate::ids::Mailbox {
     "anna.berg@example.com".parse().expect("mailbox")
-}
-
-fn link(n: u128, item: &str) -> Link {
-    let a = Record::Appointment(appointment_a());
-    Link {
-        mailbox: mailbox(),
-        s4: S4Key::Appointment(crate::ids::ActivityId::from_uuid(uuid::Uuid::from_u128(n))),
-        exchange: ExchangeKey::item(item.parse().expect("id")),
-        s4_version: "W/\"1\"".parse().expect("v"),
-        exchange_version: "CK1".parse().expect("v"),
-        s4_seen: a.clone(),
-        exchange_seen: a,
-        origin: Side::S4,
-    }
 }
 
 fn t0() -> chrono::DateTime<Utc> {
