@@ -12,7 +12,6 @@ use std::time::{Duration, Instant};
 use maiconnect_core::ids::ActivityId;
 use maiconnect_fakes::exchange::control::spec::ItemSpec;
 use maiconnect_fakes::s4::ActivityKind;
-use maiconnect_fakes::world::WorldOptions;
 use serde_json::{Value, json};
 
 use crate::harness::{ANNA, BEN, CLARA, Env, Setup, at, iso, meeting, text};
@@ -255,15 +254,10 @@ async fn every_change_arrives_exactly_once_across_crashes() {
     // A "minute" of 200 ms: Exchange gives up on a listener that does not
     // answer within about three seconds and drops its subscription, and the
     // hub notices a silent one after two.
-    let mut env = Env::with(Setup {
-        world: WorldOptions {
-            minute: Duration::from_millis(200),
-            sample_items: false,
-            s4_activities: false,
-            ..WorldOptions::default()
-        },
-        config: Box::new(|c| c.policy.contacts.enabled = false),
-    })
+    let mut env = Env::with(
+        Setup::config(|c| c.policy.contacts.enabled = false)
+            .with_minute(Duration::from_millis(200)),
+    )
     .await;
     env.quiet().await;
 

@@ -7,7 +7,6 @@ use std::time::Duration;
 use maiconnect_fakes::exchange::control::spec::ItemSpec;
 use maiconnect_fakes::exchange::state::SubscriptionState;
 use maiconnect_fakes::s4::ActivityKind;
-use maiconnect_fakes::world::WorldOptions;
 
 use crate::harness::{ANNA, Env, Setup, at, meeting, s4_time, text};
 
@@ -35,15 +34,10 @@ fn descriptions(env: &Env, kind: ActivityKind) -> Vec<String> {
 async fn a_dropped_subscription_is_renewed_and_the_gap_caught_up_once() {
     // A "minute" of 100 ms: status events every 500 ms, silence noticed
     // after a second.
-    let env = Env::with(Setup {
-        world: WorldOptions {
-            minute: Duration::from_millis(100),
-            sample_items: false,
-            s4_activities: false,
-            ..WorldOptions::default()
-        },
-        config: Box::new(|c| c.policy.contacts.enabled = false),
-    })
+    let env = Env::with(
+        Setup::config(|c| c.policy.contacts.enabled = false)
+            .with_minute(Duration::from_millis(100)),
+    )
     .await;
     env.quiet().await;
     let change_me = env.outlook_create(ANNA, "calendar", &meeting("Change me", at(3, 9)));

@@ -61,6 +61,13 @@ impl Setup {
             ..Setup::default()
         }
     }
+
+    /// The same with a fake Exchange whose "minute" (status frequency,
+    /// retry timing) lasts `minute`.
+    pub fn with_minute(mut self, minute: Duration) -> Setup {
+        self.world.minute = minute;
+        self
+    }
 }
 
 /// Fakes plus a running hub.
