@@ -184,26 +184,24 @@ impl Executor<'_> {
                     .intent(mailbox, &pair)
                     .await?
                     .is_some_and(|i| i.update.is_none());
-                let existing = match retried {
-                    true => self
-                        .mailboxes
+                let existing = if retried {
+                    self.mailboxes
                         .find_linked(mailbox, folder, link_key)
                         .await?
                         .into_iter()
-                        .next(),
-                    false => {
-                        self.store
-                            .save_intent(&Intent {
-                                mailbox: mailbox.clone(),
-                                pair: pair.clone(),
-                                kind: plan.kind,
-                                activity: None,
-                                at: now,
-                                update: None,
-                            })
-                            .await?;
-                        None
-                    }
+                        .next()
+                } else {
+                    self.store
+                        .save_intent(&Intent {
+                            mailbox: mailbox.clone(),
+                            pair: pair.clone(),
+                            kind: plan.kind,
+                            activity: None,
+                            at: now,
+                            update: None,
+                        })
+                        .await?;
+                    None
                 };
                 let (key, mut version, adopted) = match existing {
                     Some(item) => (item.key, item.version, true),

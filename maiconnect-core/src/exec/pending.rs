@@ -13,7 +13,7 @@
 use crate::ids::Version;
 use crate::model::Record;
 use crate::plan::changes::Changes;
-use crate::plan::fields::{Field, MergeKind, SyncRecord};
+use crate::plan::fields::{Field, MergeKind};
 use crate::plan::state::{Link, Side};
 
 /// The link after writing `changes` to `side`, with `source` the other
@@ -32,7 +32,7 @@ pub(crate) fn pending_link(
     let fields: Vec<Field> = changes
         .fields()
         .into_iter()
-        .filter(|f| !(both_ways.contains(f) && is_set(source, *f)))
+        .filter(|f| !(both_ways.contains(f) && f.merge_kind() == MergeKind::Set))
         .collect();
     let mut written = Changes::new();
     for c in changes.iter().filter(|c| fields.contains(&c.field)) {
@@ -56,15 +56,6 @@ pub(crate) fn pending_link(
     from_source.apply_to_record(other);
     *version = Version::unknown();
     next
-}
-
-fn is_set(record: &Record, field: Field) -> bool {
-    let kind = match record {
-        Record::Appointment(_) => crate::model::Appointment::merge_kind(field),
-        Record::Task(_) => crate::model::Task::merge_kind(field),
-        Record::Contact(_) => crate::model::Contact::merge_kind(field),
-    };
-    kind == MergeKind::Set
 }
 
 #[cfg(test)]

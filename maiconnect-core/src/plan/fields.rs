@@ -68,6 +68,15 @@ pub enum Field {
 }
 
 impl Field {
+    /// How the field merges: attendees and attachments as sets, the rest
+    /// whole.
+    pub fn merge_kind(self) -> MergeKind {
+        match self {
+            Field::Attendees | Field::Attachments => MergeKind::Set,
+            _ => MergeKind::Scalar,
+        }
+    }
+
     /// The name used in configuration, plans and the audit journal.
     pub fn name(self) -> &'static str {
         match self {
@@ -171,13 +180,6 @@ pub trait SyncRecord:
     /// Copies `field` from `other` into `self`.
     fn copy_field(&mut self, other: &Self, field: Field) {
         self.set_value(field, other.value(field));
-    }
-    /// How `field` merges.
-    fn merge_kind(field: Field) -> MergeKind {
-        match field {
-            Field::Attendees | Field::Attachments => MergeKind::Set,
-            _ => MergeKind::Scalar,
-        }
     }
     /// The attendees, for records that have them.
     fn attendees(&self) -> &[Attendee] {

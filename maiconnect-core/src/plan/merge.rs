@@ -92,7 +92,7 @@ pub fn merge<R: SyncRecord>(m: MergeInput<'_, R>) -> MergeOutcome {
         if m.masked.contains(&field) {
             continue;
         }
-        match R::merge_kind(field) {
+        match field.merge_kind() {
             MergeKind::Scalar => merge_scalar(&m, field, &mut out),
             MergeKind::Set if field == Field::Attendees => {
                 merge_set_field(&m, field, &mut out, R::attendees, Value::Attendees)
