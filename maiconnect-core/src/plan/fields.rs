@@ -173,7 +173,8 @@ pub trait SyncRecord:
 
     /// Whether two records hold the same value in `field`.
     fn same(&self, other: &Self, field: Field) -> bool;
-    /// The value of `field` (a copy).
+    /// The value of `field` (a copy). A field the record does not merge
+    /// reads as empty text; the planner asks only for [`SyncRecord::MERGED`].
     fn value(&self, field: Field) -> Value;
     /// Sets `field`; a value of another shape than the field's is ignored.
     fn set_value(&mut self, field: Field, value: Value);
