@@ -82,7 +82,7 @@ async fn serve() -> (String, Shared) {
 
 fn sample(name: &str) -> String {
     std::fs::read_to_string(format!(
-        "{}/../../shared/reference/ews/samples/{name}",
+        "{}/tests/samples/{name}",
         env!("CARGO_MANIFEST_DIR")
     ))
     .unwrap()

@@ -1,4 +1,4 @@
-//! Every response and notification sample of `shared/reference/ews/samples`
+//! Every response and notification sample of `tests/samples`
 //! decodes, with assertions on what was understood; samples that are not
 //! well-formed as published fail with a clear error.
 
@@ -11,7 +11,7 @@ use maiconnect_ews::{EwsError, ResponseCode, decode};
 use serde_json::Value;
 
 fn dir() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("../../shared/reference/ews/samples")
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/samples")
 }
 
 fn sample(name: &str) -> Vec<u8> {

@@ -15,7 +15,7 @@ const NS: &str = concat!(
 );
 
 fn schema() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("../../shared/reference/ews/schema/ews-validate.xsd")
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("schema/ews-validate.xsd")
 }
 
 fn skip_or_fail(why: &str) {

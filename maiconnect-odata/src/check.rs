@@ -220,7 +220,7 @@ mod tests {
     fn the_bench_metadata_lacks_the_maiconnect_additions() {
         let body = std::fs::read(concat!(
             env!("CARGO_MANIFEST_DIR"),
-            "/../../shared/bench/crm_appointment_metadata.xml"
+            "/tests/samples/crm_appointment_metadata.xml"
         ))
         .unwrap();
         let m = parse_metadata(&body).unwrap();

@@ -258,7 +258,7 @@ mod tests {
 
     fn sample(name: &str) -> Vec<u8> {
         std::fs::read(format!(
-            "{}/../../shared/reference/ews/samples/{name}",
+            "{}/tests/samples/{name}",
             env!("CARGO_MANIFEST_DIR")
         ))
         .unwrap()

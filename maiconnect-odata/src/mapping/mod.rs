@@ -362,7 +362,7 @@ mod tests {
     fn metadata_lengths_win_over_the_profile() {
         let body = std::fs::read(concat!(
             env!("CARGO_MANIFEST_DIR"),
-            "/../../shared/bench/crm_appointment_metadata.xml"
+            "/tests/samples/crm_appointment_metadata.xml"
         ))
         .unwrap();
         let meta = crate::wire::metadata::parse_metadata(&body).unwrap();

@@ -429,7 +429,7 @@ mod tests {
     fn reads_count_and_next_from_the_pyodata_sample() {
         let body = std::fs::read(concat!(
             env!("CARGO_MANIFEST_DIR"),
-            "/../../shared/reference/odata/samples/pyodata_v2_paging_count_next.json"
+            "/tests/samples/pyodata_v2_paging_count_next.json"
         ))
         .unwrap();
         let page: Page<Row<'_>> = parse_page(&body, "test").unwrap();

@@ -250,7 +250,7 @@ mod tests {
 
     fn sample(name: &str) -> Vec<u8> {
         let path = format!(
-            "{}/../../shared/reference/odata/samples/{name}",
+            "{}/tests/samples/{name}",
             env!("CARGO_MANIFEST_DIR")
         );
         std::fs::read(path).unwrap()

@@ -92,7 +92,7 @@ fn check_schema(doc: &Element) {
     }
     let schema = concat!(
         env!("CARGO_MANIFEST_DIR"),
-        "/../../../shared/reference/ews/schema/ews-validate.xsd"
+        "/../../maiconnect-ews/schema/ews-validate.xsd"
     );
     let body = doc.child("Body").and_then(Element::first_element).unwrap();
     let svi = doc

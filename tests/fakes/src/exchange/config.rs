@@ -59,11 +59,11 @@ impl Default for FakeExchangeConfig {
     }
 }
 
-/// `<crate>/../../../shared/reference/ews/schema`: where the reference
+/// `<repository>/maiconnect-ews/schema`: where the EWS schema
 /// material lives beside the work tree.
 pub fn default_schema_dir() -> PathBuf {
     PathBuf::from(concat!(
         env!("CARGO_MANIFEST_DIR"),
-        "/../../../shared/reference/ews/schema"
+        "/../../maiconnect-ews/schema"
     ))
 }

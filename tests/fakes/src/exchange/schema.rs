@@ -224,7 +224,7 @@ mod tests {
         let v = validator();
         let dir = concat!(
             env!("CARGO_MANIFEST_DIR"),
-            "/../../../shared/reference/ews/samples"
+            "/../../maiconnect-ews/tests/samples"
         );
         let good = std::fs::read(format!("{dir}/getitem-calendaritem-request.xml")).unwrap();
         v.validate(good.into()).await.unwrap();

@@ -127,7 +127,7 @@ mod tests {
     fn reads_the_answers_exchangelib_generates() {
         let dir = concat!(
             env!("CARGO_MANIFEST_DIR"),
-            "/../../../shared/reference/ews/samples"
+            "/../../maiconnect-ews/tests/samples"
         );
         let ok = std::fs::read(format!("{dir}/sendnotificationresult-ok-response.xml")).unwrap();
         assert_eq!(read_answer(&ok), Some(true));

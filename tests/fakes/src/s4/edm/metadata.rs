@@ -3,7 +3,7 @@
 //! namespaces on the root, `sap:` annotations on types, properties and sets,
 //! one `Association`/`AssociationSet` per navigation, and the `atom:link`s
 //! at the end of the schema (compare
-//! `shared/reference/odata/API_BUSINESS_PARTNER.edmx`).
+//! `maiconnect-odata/tests/samples/API_BUSINESS_PARTNER.edmx`).
 
 use std::fmt::Write as _;
 

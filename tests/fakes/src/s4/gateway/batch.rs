@@ -3,7 +3,7 @@
 //! failed changeset is answered by one `application/http` error part, as
 //! Gateway and pyodata's fixtures show), `Content-ID` references (`$1`),
 //! CRLF or LF line ends. Compare
-//! `shared/reference/odata/samples/cloudsdk_v2_batch_*.txt`.
+//! `maiconnect-odata/tests/samples/cloudsdk_v2_batch_*.txt`.
 
 use axum::http::{HeaderMap, HeaderName, HeaderValue};
 use bytes::Bytes;
@@ -353,7 +353,7 @@ mod tests {
     fn the_cloud_sdk_request_parses() {
         let path = concat!(
             env!("CARGO_MANIFEST_DIR"),
-            "/../../../shared/reference/odata/samples/cloudsdk_v2_batch_request_serialized.txt"
+            "/../../maiconnect-odata/tests/samples/cloudsdk_v2_batch_request_serialized.txt"
         );
         let text = std::fs::read_to_string(path).unwrap();
         let parts = parse(

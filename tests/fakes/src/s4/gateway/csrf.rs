@@ -2,7 +2,7 @@
 //! `GET`/`HEAD` with `X-CSRF-Token: Fetch` opens a session (cookie
 //! `SAP_SESSIONID_<SID>_<CLIENT>`, plus `sap-XSRF_<SID>_<CLIENT>`) and
 //! returns its token; a modifying request must send the token of its
-//! session. See `shared/reference/odata/samples/protocol_notes_csrf_etag_paging.md` §1.
+//! session. See `maiconnect-odata/tests/samples/protocol_notes_csrf_etag_paging.md` §1.
 
 use std::collections::HashMap;
 

@@ -1,6 +1,6 @@
 //! SAP Gateway error bodies: JSON
 //! (`{"error":{"code","message":{"lang","value"},"innererror":{…}}}`, as in
-//! `shared/reference/odata/samples/cloudsdk_v2_error_response.json`) when
+//! `maiconnect-odata/tests/samples/cloudsdk_v2_error_response.json`) when
 //! the client asked for JSON, otherwise the XML form of the same error
 //! (`<error xmlns="…/dataservices/metadata">`).
 //!
