@@ -1,8 +1,8 @@
 #!/usr/bin/env python3
 """Writes src/response_code/codes.rs from the ResponseCodeType enumeration of
-the EWS schema (messages.xsd in ../shared/reference/ews/schema).
+the EWS schema (schema/messages.xsd in this crate).
 
-    python3 tools/gen_response_codes.py ../../shared/reference/ews/schema/messages.xsd > src/response_code/codes.rs
+    python3 tools/gen_response_codes.py schema/messages.xsd > src/response_code/codes.rs
     rustfmt --edition 2024 src/response_code/codes.rs
 
 The test `response_code::tests::the_enum_matches_the_schema` checks the
