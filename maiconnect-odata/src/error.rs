@@ -123,7 +123,8 @@ pub enum ODataError {
     },
     /// The request did not reach the server or the answer did not arrive.
     #[error(
-        "{context}: no answer from S/4HANA ({source}); check the base URL, the network and the timeout"
+        "{context}: no answer from S/4HANA ({}); check the base URL, the network and the timeout",
+        maiconnect_transport::explain(source)
     )]
     Transport {
         /// What was being done.

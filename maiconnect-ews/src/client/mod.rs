@@ -45,6 +45,8 @@ pub struct EwsConfig {
     pub max_response_bytes: usize,
     /// Items per GetItem / CreateItem batch.
     pub batch_size: usize,
+    /// Whom to trust (the platform's roots and an optional CA bundle).
+    pub outbound: maiconnect_transport::Outbound,
 }
 
 impl EwsConfig {
@@ -63,6 +65,7 @@ impl EwsConfig {
             connect_timeout: Duration::from_secs(10),
             max_response_bytes: 64 * 1024 * 1024,
             batch_size: 100,
+            outbound: maiconnect_transport::Outbound::default(),
         }
     }
 }
@@ -100,7 +103,9 @@ impl EwsClient {
                 "batch_size and max_response_bytes must be at least 1".into(),
             ));
         }
-        let http = reqwest::Client::builder()
+        let http = config
+            .outbound
+            .client_builder()
             .timeout(config.timeout)
             .connect_timeout(config.connect_timeout)
             .build()
@@ -170,8 +175,9 @@ impl EwsClient {
                             .await
                             .map_err(|e| {
                                 EwsError::Auth(format!(
-                                    "cannot reach the token endpoint {}: {e}",
-                                    o.token_endpoint()
+                                    "cannot reach the token endpoint {}: {}",
+                                    o.token_endpoint(),
+                                    maiconnect_transport::explain(&e)
                                 ))
                             })?;
                         let status = resp.status().as_u16();
@@ -265,7 +271,7 @@ impl EwsClient {
         }
         let mut resp = req.send().await.map_err(|e| EwsError::Transport {
             context: what.to_owned(),
-            message: e.to_string(),
+            message: maiconnect_transport::explain(&e).to_string(),
         })?;
         let status = resp.status().as_u16();
         let retry_after = resp
@@ -283,7 +289,7 @@ impl EwsClient {
         let mut bytes = Vec::new();
         while let Some(chunk) = resp.chunk().await.map_err(|e| EwsError::Transport {
             context: what.to_owned(),
-            message: e.to_string(),
+            message: maiconnect_transport::explain(&e).to_string(),
         })? {
             if bytes.len() + chunk.len() > limit {
                 return Err(EwsError::TooLarge {

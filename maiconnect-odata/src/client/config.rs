@@ -58,6 +58,8 @@ pub struct ClientConfig {
     pub max_response_bytes: usize,
     /// The most pages one listing follows.
     pub max_pages: usize,
+    /// Whom to trust (the platform's roots and an optional CA bundle).
+    pub outbound: maiconnect_transport::Outbound,
 }
 
 impl ClientConfig {
@@ -90,6 +92,7 @@ impl ClientConfig {
             connect_timeout: Duration::from_secs(10),
             max_response_bytes: 64 * 1024 * 1024,
             max_pages: 10_000,
+            outbound: maiconnect_transport::Outbound::default(),
         })
     }
 

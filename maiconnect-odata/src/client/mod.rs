@@ -132,7 +132,9 @@ struct Inner {
 impl ODataClient {
     /// A client for `config`.
     pub fn new(config: ClientConfig) -> Result<ODataClient, ODataError> {
-        let http = reqwest::Client::builder()
+        let http = config
+            .outbound
+            .client_builder()
             .cookie_store(true)
             .timeout(config.timeout)
             .connect_timeout(config.connect_timeout)
