@@ -19,7 +19,7 @@ use maiconnect_core::model::{
 };
 use maiconnect_core::plan::Field;
 use maiconnect_core::ports::MailboxPort;
-use maiconnect_ews::auth::{CertificateKey, ClientSecret, Credentials, OAuth, Thumbprint};
+use maiconnect_ews::auth::{AssertionStyle, CertificateKey, ClientSecret, Credentials, OAuth};
 use maiconnect_ews::push::{SubscriptionStatus, parse_send_notification, send_notification_result};
 use maiconnect_ews::{EwsClient, EwsConfig, EwsMailboxes};
 use maiconnect_fakes::exchange::control::AppSpec;
@@ -197,44 +197,17 @@ async fn impersonation_without_the_right_says_what_to_grant() {
     handle.shutdown().await.expect("shutdown");
 }
 
-fn self_signed() -> (Vec<u8>, Vec<u8>) {
-    use openssl::asn1::Asn1Time;
-    use openssl::bn::BigNum;
-    use openssl::hash::MessageDigest;
-    use openssl::pkey::PKey;
-    use openssl::rsa::Rsa;
-    use openssl::x509::{X509Builder, X509NameBuilder};
-    let key = PKey::from_rsa(Rsa::generate(2048).expect("rsa")).expect("key");
-    let mut name = X509NameBuilder::new().expect("name");
-    name.append_entry_by_text("CN", "maiconnect").expect("cn");
-    let name = name.build();
-    let mut b = X509Builder::new().expect("builder");
-    b.set_version(2).expect("v");
-    b.set_serial_number(
-        &BigNum::from_u32(7)
-            .expect("bn")
-            .to_asn1_integer()
-            .expect("int"),
-    )
-    .expect("serial");
-    b.set_subject_name(&name).expect("subject");
-    b.set_issuer_name(&name).expect("issuer");
-    b.set_pubkey(&key).expect("pubkey");
-    b.set_not_before(&Asn1Time::days_from_now(0).expect("t"))
-        .expect("nb");
-    b.set_not_after(&Asn1Time::days_from_now(10).expect("t"))
-        .expect("na");
-    b.sign(&key, MessageDigest::sha256()).expect("sign");
-    (
-        b.build().to_pem().expect("pem"),
-        key.private_key_to_pem_pkcs8().expect("pem"),
-    )
+/// The test app's certificate and key (tests/fixtures/oauth).
+fn app_certificate() -> (Vec<u8>, Vec<u8>) {
+    let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/oauth");
+    let read = |name: &str| std::fs::read(format!("{dir}/{name}")).expect("fixture");
+    (read("app.pem"), read("app.key"))
 }
 
 #[tokio::test]
 async fn oauth_with_a_certificate_reaches_the_allowed_mailbox_only() {
     let handle = fake().await;
-    let (cert, key) = self_signed();
+    let (cert, key) = app_certificate();
     handle
         .add_app(&AppSpec {
             client_id: "app-1".into(),
@@ -244,13 +217,13 @@ async fn oauth_with_a_certificate_reaches_the_allowed_mailbox_only() {
             allowed_mailboxes: Some(vec![ANNA.into()]),
         })
         .expect("app");
-    for thumbprint in [Thumbprint::Sha256, Thumbprint::Sha1] {
+    for style in [AssertionStyle::Ps256, AssertionStyle::Rs256] {
         let mut oauth = OAuth::new(
             "contoso",
             "app-1",
             ClientSecret::Certificate {
                 key: CertificateKey::from_pem(&cert, &key).expect("key"),
-                thumbprint,
+                style,
             },
         );
         oauth.authority = handle.base_url();
@@ -260,7 +233,7 @@ async fn oauth_with_a_certificate_reaches_the_allowed_mailbox_only() {
         ));
         p.create(&anna(), Folder::Calendar, &weekly_series(), None)
             .await
-            .unwrap_or_else(|e| panic!("{thumbprint:?}: {e}"));
+            .unwrap_or_else(|e| panic!("{style:?}: {e}"));
         let e = p
             .create(
                 &BEN.parse().expect("mb"),

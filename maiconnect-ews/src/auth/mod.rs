@@ -14,7 +14,7 @@ use std::time::{Duration, SystemTime, UNIX_EPOCH};
 use base64::Engine;
 use percent_encoding::{AsciiSet, NON_ALPHANUMERIC, utf8_percent_encode};
 
-pub use jwt::{CertificateKey, Thumbprint};
+pub use jwt::{AssertionStyle, CertificateKey};
 
 use crate::error::EwsError;
 
@@ -54,12 +54,13 @@ pub enum Credentials {
 pub enum ClientSecret {
     /// A client secret.
     Secret(String),
-    /// A certificate and its key; the JWT header names it by `thumbprint`.
+    /// A certificate and its key; `style` says how the assertion is signed
+    /// and how its header names the certificate.
     Certificate {
         /// The loaded certificate and key.
         key: CertificateKey,
-        /// Which thumbprint form goes into the header.
-        thumbprint: Thumbprint,
+        /// PS256 with `x5t#S256` (default) or RS256 with `x5t`.
+        style: AssertionStyle,
     },
 }
 
@@ -67,8 +68,8 @@ impl std::fmt::Debug for ClientSecret {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
             ClientSecret::Secret(_) => f.write_str("Secret(…)"),
-            ClientSecret::Certificate { key, thumbprint } => {
-                write!(f, "Certificate({key:?}, {thumbprint:?})")
+            ClientSecret::Certificate { key, style } => {
+                write!(f, "Certificate({key:?}, {style:?})")
             }
         }
     }
@@ -119,12 +120,11 @@ impl OAuth {
         ];
         match &self.secret {
             ClientSecret::Secret(s) => form.push(("client_secret", s.clone())),
-            ClientSecret::Certificate { key, thumbprint } => {
+            ClientSecret::Certificate { key, style } => {
                 let secs = now
                     .duration_since(UNIX_EPOCH)
                     .map_or(0, |d| d.as_secs() as i64);
-                let jwt =
-                    key.assertion(&self.client_id, &self.token_endpoint(), secs, *thumbprint)?;
+                let jwt = key.assertion(&self.client_id, &self.token_endpoint(), secs, *style)?;
                 form.push((
                     "client_assertion_type",
                     "urn:ietf:params:oauth:client-assertion-type:jwt-bearer".to_owned(),
@@ -347,14 +347,14 @@ mod tests {
 
     #[test]
     fn certificate_requests_carry_a_client_assertion() {
-        let (cert, key) = jwt::tests::self_signed();
+        let (cert, key) = jwt::tests::app_pem();
         let key = CertificateKey::from_pem(&cert, &key).unwrap();
         let o = OAuth::new(
             "t",
             "c",
             ClientSecret::Certificate {
                 key,
-                thumbprint: Thumbprint::Sha256,
+                style: AssertionStyle::Ps256,
             },
         );
         let body = o.token_request(SystemTime::now()).unwrap();
