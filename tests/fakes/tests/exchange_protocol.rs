@@ -808,9 +808,10 @@ async fn basic_oauth_and_impersonation_rules() {
             .contains("ErrorInvalidExchangeImpersonationHeaderData")
     );
     let now = h.clock(&Default::default()).unwrap();
-    let assertion =
-        maiconnect_fakes::exchange::auth::jwt::sign_assertion(&key, &cert, "cid", &token_url, now)
-            .unwrap();
+    let assertion = maiconnect_fakes::exchange::auth::jwt::sign_assertion(
+        &key, &cert, "cid", &token_url, now, true,
+    )
+    .unwrap();
     let jwt_form = |a: String| {
         form(vec![
             (
@@ -831,7 +832,7 @@ async fn basic_oauth_and_impersonation_rules() {
     let (_, other_key) =
         maiconnect_fakes::exchange::auth::jwt::generate_certificate("evil").unwrap();
     let forged = maiconnect_fakes::exchange::auth::jwt::sign_assertion(
-        &other_key, &cert, "cid", &token_url, now,
+        &other_key, &cert, "cid", &token_url, now, true,
     )
     .unwrap();
     let r = client

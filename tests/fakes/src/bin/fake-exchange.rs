@@ -1,5 +1,5 @@
 //! The fake Exchange as a standalone server:
-//! `fake-exchange --port 7302 [--seed N] [--state FILE] [--schema-dir DIR]
+//! `fake-exchange --port 7302 [--seed N] [--state FILE]
 //! [--minute-ms MS] [--demo]`.
 #![forbid(unsafe_code)]
 
@@ -10,7 +10,7 @@ use maiconnect_fakes::exchange::{FakeExchange, FakeExchangeConfig, demo};
 
 fn usage(why: &str) -> ! {
     eprintln!(
-        "fake-exchange: {why}\nusage: fake-exchange [--port N] [--seed N] [--state FILE] [--schema-dir DIR] [--minute-ms MS] [--demo]"
+        "fake-exchange: {why}\nusage: fake-exchange [--port N] [--seed N] [--state FILE] [--minute-ms MS] [--demo]"
     );
     std::process::exit(2)
 }
@@ -42,7 +42,6 @@ async fn main() {
                 )
             }
             "--state" => config.state_file = Some(PathBuf::from(value("--state"))),
-            "--schema-dir" => config.schema_dir = PathBuf::from(value("--schema-dir")),
             "--minute-ms" => {
                 let ms: u64 = value("--minute-ms")
                     .parse()

@@ -14,8 +14,6 @@ pub struct FakeExchangeConfig {
     /// JSON file the state is loaded from at start and saved to (on
     /// shutdown, restart, `POST /_control/save` and shortly after changes).
     pub state_file: Option<PathBuf>,
-    /// Folder holding `ews-validate.xsd`.
-    pub schema_dir: PathBuf,
     /// Threads that validate requests against the schema (each holds its own
     /// copy of the compiled schema).
     pub validator_threads: usize,
@@ -45,7 +43,6 @@ impl Default for FakeExchangeConfig {
             port: 0,
             seed: None,
             state_file: None,
-            schema_dir: default_schema_dir(),
             validator_threads: 2,
             minute: Duration::from_secs(60),
             token_lifetime: Duration::from_secs(3599),
@@ -57,13 +54,4 @@ impl Default for FakeExchangeConfig {
             max_body_bytes: 32 * 1024 * 1024,
         }
     }
-}
-
-/// `<repository>/maiconnect-ews/schema`: where the EWS schema
-/// material lives beside the work tree.
-pub fn default_schema_dir() -> PathBuf {
-    PathBuf::from(concat!(
-        env!("CARGO_MANIFEST_DIR"),
-        "/../../maiconnect-ews/schema"
-    ))
 }

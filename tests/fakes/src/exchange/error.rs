@@ -18,14 +18,12 @@ pub enum FakeExchangeError {
         /// The operating system's answer.
         source: std::io::Error,
     },
-    /// The EWS schema could not be loaded.
+    /// The embedded EWS schema could not be loaded.
     #[error(
-        "fake Exchange: cannot load the EWS schema from {dir}: {message}; point `schema_dir` (--schema-dir) at the folder holding ews-validate.xsd"
+        "fake Exchange: cannot load the embedded EWS schema: {message}; the binary was built from a damaged checkout (maiconnect-ews/schema), rebuild it"
     )]
     Schema {
-        /// The schema folder.
-        dir: PathBuf,
-        /// libxml2's complaint.
+        /// What went wrong.
         message: String,
     },
     /// The state file could not be read or written.

@@ -1,14 +1,15 @@
-//! Certificate-based client assertions (JWT, RS256) as Microsoft Entra ID
-//! checks them.
+//! Certificate-based client assertions (JWT) as Microsoft Entra ID checks
+//! them: the two documented forms, PS256 naming the certificate by
+//! `x5t#S256` and RS256 naming it by `x5t`, and nothing in between.
 //!
 //! Reference: <https://learn.microsoft.com/en-us/entra/identity-platform/certificate-credentials>.
 
+use aws_lc_rs::digest::{SHA1_FOR_LEGACY_USE_ONLY, SHA256, digest};
 use base64::Engine;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use chrono::{DateTime, Utc};
-use openssl::hash::MessageDigest;
-use openssl::sign::Verifier;
-use openssl::x509::X509;
+use rustls_pki_types::CertificateDer;
+use rustls_pki_types::pem::PemObject;
 use serde_json::Value;
 
 /// Why an assertion was refused: (AADSTS code, description).
@@ -40,47 +41,66 @@ pub fn verify(
     let signature = URL_SAFE_NO_PAD
         .decode(s64)
         .map_err(|_| malformed("the signature is not base64url"))?;
-    if header["alg"] != "RS256" {
+    // Each documented algorithm comes with its own thumbprint.
+    let (algorithm, thumbprint, digest_alg): (
+        &dyn rustls_pki_types::SignatureVerificationAlgorithm,
+        _,
+        _,
+    ) = match header["alg"].as_str() {
+        Some("PS256") => (
+            webpki::aws_lc_rs::RSA_PSS_2048_8192_SHA256_LEGACY_KEY,
+            "x5t#S256",
+            &SHA256,
+        ),
+        Some("RS256") => (
+            webpki::aws_lc_rs::RSA_PKCS1_2048_8192_SHA256,
+            "x5t",
+            &SHA1_FOR_LEGACY_USE_ONLY,
+        ),
+        _ => {
+            return Err((
+                5002738,
+                format!(
+                    "The client assertion uses algorithm {}; PS256 (with x5t#S256) or RS256 (with x5t) is required.",
+                    header["alg"]
+                ),
+            ));
+        }
+    };
+    let Some(named) = header[thumbprint].as_str() else {
         return Err((
-            5002738,
+            700027,
             format!(
-                "The client assertion uses algorithm {}; only RS256 is supported.",
-                header["alg"]
+                "Client assertion failed signature validation: an assertion signed with {} must name the certificate by {thumbprint}.",
+                header["alg"].as_str().unwrap_or_default()
             ),
         ));
-    }
-    let cert = X509::from_pem(certificate_pem.as_bytes()).map_err(|e| {
+    };
+    let cert = CertificateDer::from_pem_slice(certificate_pem.as_bytes()).map_err(|e| {
         (
             700027,
             format!("The registered certificate cannot be read: {e}."),
         )
     })?;
-    let der = cert.to_der().map_err(|e| (700027, e.to_string()))?;
-    let thumb = |md: MessageDigest| {
-        openssl::hash::hash(md, &der)
-            .map(|d| URL_SAFE_NO_PAD.encode(d))
-            .unwrap_or_default()
-    };
-    let matches = match (header["x5t#S256"].as_str(), header["x5t"].as_str()) {
-        (Some(t), _) => t.trim_end_matches('=') == thumb(MessageDigest::sha256()),
-        (None, Some(t)) => t.trim_end_matches('=') == thumb(MessageDigest::sha1()),
-        (None, None) => false,
-    };
-    if !matches {
+    if named.trim_end_matches('=') != URL_SAFE_NO_PAD.encode(digest(digest_alg, cert.as_ref())) {
         return Err((
             700027,
-            "Client assertion failed signature validation: the certificate with the identifier used to sign the client assertion is not registered on the application (x5t / x5t#S256 does not match).".into(),
+            format!(
+                "Client assertion failed signature validation: the certificate with the identifier used to sign the client assertion is not registered on the application ({thumbprint} does not match)."
+            ),
         ));
     }
-    let key = cert.public_key().map_err(|e| (700027, e.to_string()))?;
+    let end_entity = webpki::EndEntityCert::try_from(&cert).map_err(|e| {
+        (
+            700027,
+            format!("The registered certificate is invalid: {e:?}."),
+        )
+    })?;
     let signed = format!("{h64}.{p64}");
-    let valid = Verifier::new(MessageDigest::sha256(), &key)
-        .and_then(|mut v| {
-            v.update(signed.as_bytes())?;
-            v.verify(&signature)
-        })
-        .unwrap_or(false);
-    if !valid {
+    if end_entity
+        .verify_signature(algorithm, signed.as_bytes(), &signature)
+        .is_err()
+    {
         return Err((
             700027,
             "Client assertion contains an invalid signature.".into(),
@@ -133,17 +153,34 @@ pub fn verify(
 }
 
 /// Builds a signed client assertion (for tests and the demo): RS256 with
-/// `x5t` set from the certificate.
+/// `x5t`, or PS256 with `x5t#S256` when `pss`.
 pub fn sign_assertion(
     key_pem: &str,
     certificate_pem: &str,
     client_id: &str,
     audience: &str,
     now: DateTime<Utc>,
-) -> Result<String, openssl::error::ErrorStack> {
-    let cert = X509::from_pem(certificate_pem.as_bytes())?;
-    let x5t = URL_SAFE_NO_PAD.encode(openssl::hash::hash(MessageDigest::sha1(), &cert.to_der()?)?);
-    let header = serde_json::json!({"alg": "RS256", "typ": "JWT", "x5t": x5t});
+    pss: bool,
+) -> Result<String, String> {
+    let cert = CertificateDer::from_pem_slice(certificate_pem.as_bytes())
+        .map_err(|e| format!("certificate: {e}"))?;
+    let key = rustls_pki_types::PrivatePkcs8KeyDer::from_pem_slice(key_pem.as_bytes())
+        .map_err(|e| format!("PKCS#8 key: {e}"))?;
+    let key = aws_lc_rs::signature::RsaKeyPair::from_pkcs8(key.secret_pkcs8_der())
+        .map_err(|e| format!("RSA key: {e}"))?;
+    let (header, padding): (_, &'static dyn aws_lc_rs::signature::RsaEncoding) = if pss {
+        let t = URL_SAFE_NO_PAD.encode(digest(&SHA256, cert.as_ref()));
+        (
+            serde_json::json!({"alg": "PS256", "typ": "JWT", "x5t#S256": t}),
+            &aws_lc_rs::signature::RSA_PSS_SHA256,
+        )
+    } else {
+        let t = URL_SAFE_NO_PAD.encode(digest(&SHA1_FOR_LEGACY_USE_ONLY, cert.as_ref()));
+        (
+            serde_json::json!({"alg": "RS256", "typ": "JWT", "x5t": t}),
+            &aws_lc_rs::signature::RSA_PKCS1_SHA256,
+        )
+    };
     let claims = serde_json::json!({
         "aud": audience, "iss": client_id, "sub": client_id,
         "jti": format!("{}", now.timestamp_nanos_opt().unwrap_or_default()),
@@ -154,38 +191,27 @@ pub fn sign_assertion(
         URL_SAFE_NO_PAD.encode(header.to_string()),
         URL_SAFE_NO_PAD.encode(claims.to_string())
     );
-    let key = openssl::pkey::PKey::private_key_from_pem(key_pem.as_bytes())?;
-    let mut signer = openssl::sign::Signer::new(MessageDigest::sha256(), &key)?;
-    signer.update(input.as_bytes())?;
-    let sig = signer.sign_to_vec()?;
+    let mut sig = vec![0; key.public_modulus_len()];
+    key.sign(
+        padding,
+        &aws_lc_rs::rand::SystemRandom::new(),
+        input.as_bytes(),
+        &mut sig,
+    )
+    .map_err(|e| format!("signing: {e}"))?;
     Ok(format!("{input}.{}", URL_SAFE_NO_PAD.encode(sig)))
 }
 
-/// Generates a self-signed RSA certificate and key (PEM) for an app.
-pub fn generate_certificate(
-    common_name: &str,
-) -> Result<(String, String), openssl::error::ErrorStack> {
-    use openssl::asn1::Asn1Time;
-    use openssl::bn::BigNum;
-    use openssl::x509::X509NameBuilder;
-    let rsa = openssl::rsa::Rsa::generate(2048)?;
-    let key = openssl::pkey::PKey::from_rsa(rsa)?;
-    let mut name = X509NameBuilder::new()?;
-    name.append_entry_by_text("CN", common_name)?;
-    let name = name.build();
-    let mut b = X509::builder()?;
-    b.set_version(2)?;
-    let serial = BigNum::from_u32(1)?.to_asn1_integer()?;
-    b.set_serial_number(&serial)?;
-    b.set_subject_name(&name)?;
-    b.set_issuer_name(&name)?;
-    b.set_pubkey(&key)?;
-    b.set_not_before(Asn1Time::days_from_now(0)?.as_ref())?;
-    b.set_not_after(Asn1Time::days_from_now(3650)?.as_ref())?;
-    b.sign(&key, MessageDigest::sha256())?;
-    let cert = String::from_utf8_lossy(&b.build().to_pem()?).into_owned();
-    let key = String::from_utf8_lossy(&key.private_key_to_pem_pkcs8()?).into_owned();
-    Ok((cert, key))
+/// Generates a self-signed RSA certificate and its PKCS #8 key (PEM) for
+/// an app registration.
+pub fn generate_certificate(common_name: &str) -> Result<(String, String), rcgen::Error> {
+    let key = rcgen::KeyPair::generate_for(&rcgen::PKCS_RSA_SHA256)?;
+    let mut params = rcgen::CertificateParams::new(Vec::<String>::new())?;
+    params
+        .distinguished_name
+        .push(rcgen::DnType::CommonName, common_name);
+    let cert = params.self_signed(&key)?;
+    Ok((cert.pem(), key.serialize_pem()))
 }
 
 #[cfg(test)]
@@ -197,8 +223,10 @@ mod tests {
         let (cert, key) = generate_certificate("app").unwrap();
         let now = crate::exchange::clock::system_now();
         let aud = vec!["http://127.0.0.1/t/oauth2/v2.0/token".to_string()];
-        let a = sign_assertion(&key, &cert, "cid", &aud[0], now).unwrap();
+        let a = sign_assertion(&key, &cert, "cid", &aud[0], now, false).unwrap();
         verify(&a, "cid", &cert, &aud, now).unwrap();
+        let pss = sign_assertion(&key, &cert, "cid", &aud[0], now, true).unwrap();
+        verify(&pss, "cid", &cert, &aud, now).unwrap();
         assert_eq!(verify(&a, "other", &cert, &aud, now).unwrap_err().0, 700023);
         assert_eq!(
             verify(&a, "cid", &cert, &["x".into()], now).unwrap_err().0,
@@ -220,5 +248,57 @@ mod tests {
             700027
         );
         assert_eq!(verify("a.b", "cid", &cert, &aud, now).unwrap_err().0, 50027);
+    }
+
+    /// Swaps the header of a signed assertion (the signature no longer
+    /// matters: the pairing is checked first).
+    fn with_header(assertion: &str, header: Value) -> String {
+        let rest = assertion.split_once('.').unwrap().1;
+        format!("{}.{rest}", URL_SAFE_NO_PAD.encode(header.to_string()))
+    }
+
+    #[test]
+    fn mismatched_algorithm_and_thumbprint_pairs_are_refused() {
+        let (cert, key) = generate_certificate("app").unwrap();
+        let now = crate::exchange::clock::system_now();
+        let aud = vec!["http://127.0.0.1/t/oauth2/v2.0/token".to_string()];
+        let a = sign_assertion(&key, &cert, "cid", &aud[0], now, true).unwrap();
+        let der = CertificateDer::from_pem_slice(cert.as_bytes()).unwrap();
+        let sha1 = URL_SAFE_NO_PAD.encode(digest(&SHA1_FOR_LEGACY_USE_ONLY, der.as_ref()));
+        let sha256 = URL_SAFE_NO_PAD.encode(digest(&SHA256, der.as_ref()));
+        for header in [
+            serde_json::json!({"alg": "RS256", "typ": "JWT", "x5t#S256": sha256}),
+            serde_json::json!({"alg": "PS256", "typ": "JWT", "x5t": sha1}),
+        ] {
+            let e = verify(&with_header(&a, header.clone()), "cid", &cert, &aud, now).unwrap_err();
+            assert_eq!(e.0, 700027, "{header}: {e:?}");
+            assert!(e.1.contains("must name the certificate"), "{e:?}");
+        }
+        let e = verify(
+            &with_header(
+                &a,
+                serde_json::json!({"alg": "HS256", "typ": "JWT", "x5t": sha1}),
+            ),
+            "cid",
+            &cert,
+            &aud,
+            now,
+        )
+        .unwrap_err();
+        assert_eq!(e.0, 5002738);
+        // A PS256 signature under an RS256 header does not verify.
+        let e = verify(
+            &with_header(
+                &a,
+                serde_json::json!({"alg": "RS256", "typ": "JWT", "x5t": sha1}),
+            ),
+            "cid",
+            &cert,
+            &aud,
+            now,
+        )
+        .unwrap_err();
+        assert_eq!(e.0, 700027);
+        assert!(e.1.contains("invalid signature"), "{e:?}");
     }
 }

@@ -215,7 +215,8 @@ fn add_user(i: &Inner, u: &UserSpec) -> Result<Value> {
 
 fn add_app(i: &Inner, a: &AppSpec) -> Result<Value> {
     if let Some(pem) = &a.certificate_pem {
-        openssl::x509::X509::from_pem(pem.as_bytes()).map_err(|e| {
+        use rustls_pki_types::pem::PemObject;
+        rustls_pki_types::CertificateDer::from_pem_slice(pem.as_bytes()).map_err(|e| {
             FakeExchangeError::Control(format!(
                 "certificate_pem of app {} is not a PEM certificate: {e}",
                 a.client_id

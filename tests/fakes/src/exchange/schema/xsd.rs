@@ -1,4 +1,8 @@
-//! Validation of SOAP requests against Microsoft's EWS schema (libxml2).
+//! Validation of SOAP requests against Microsoft's EWS schema with libxml2
+//! (the `xsd` feature).
+//!
+//! libxml2 resolves the schema's imports by file name, so the embedded
+//! files are written to a private temporary folder once per validator.
 //!
 //! libxml2's compiled schema and validation context are not `Send`, so each
 //! lives on its own thread for the life of the server; requests reach them
@@ -6,7 +10,7 @@
 //! the Body's first child and the EWS header elements; so do we, inside the
 //! whole envelope so that line numbers match the request as sent.
 
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::sync::mpsc;
 use std::sync::{Arc, Mutex};
 
@@ -15,20 +19,9 @@ use libxml::schemas::{SchemaParserContext, SchemaValidationContext};
 use libxml::tree::Node;
 use tokio::sync::oneshot;
 
-use super::error::{FakeExchangeError, Result};
-use super::xml::{SOAP_NS, TYPES_NS};
-
-/// The first schema violation of a request, as Exchange reports it.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Violation {
-    /// 1-based line in the request.
-    pub line: usize,
-    /// 1-based column (libxml2 knows only the line for most violations; 1
-    /// then).
-    pub position: usize,
-    /// libxml2's description of the violation.
-    pub message: String,
-}
+use super::{FILES, Violation};
+use crate::exchange::error::{FakeExchangeError, Result};
+use crate::exchange::xml::{SOAP_NS, TYPES_NS};
 
 struct Job {
     xml: Arc<[u8]>,
@@ -37,27 +30,31 @@ struct Job {
 
 /// Validates requests on dedicated threads.
 #[derive(Clone)]
-pub struct SchemaValidator {
+pub struct XsdValidator {
     jobs: mpsc::Sender<Job>,
 }
 
-impl std::fmt::Debug for SchemaValidator {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str("SchemaValidator")
+/// Writes the embedded schema files into a fresh private folder.
+fn unpack() -> Result<PathBuf> {
+    static NEXT: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
+    let n = NEXT.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+    let dir =
+        std::env::temp_dir().join(format!("maiconnect-ews-schema-{}-{n}", std::process::id()));
+    let fail = |e: std::io::Error| FakeExchangeError::Schema {
+        message: format!("cannot write the schema into {}: {e}", dir.display()),
+    };
+    std::fs::create_dir_all(&dir).map_err(fail)?;
+    for (name, bytes) in FILES {
+        std::fs::write(dir.join(name), bytes).map_err(fail)?;
     }
+    Ok(dir)
 }
 
-impl SchemaValidator {
-    /// Loads `<dir>/ews-validate.xsd` on `threads` threads; fails when the
-    /// schema does not load.
-    pub fn start(dir: &Path, threads: usize) -> Result<SchemaValidator> {
+impl XsdValidator {
+    /// Loads the schema on `threads` threads; fails when it does not load.
+    pub fn start(threads: usize) -> Result<XsdValidator> {
+        let dir = unpack()?;
         let file = dir.join("ews-validate.xsd");
-        if !file.is_file() {
-            return Err(FakeExchangeError::Schema {
-                dir: dir.to_path_buf(),
-                message: format!("{} does not exist", file.display()),
-            });
-        }
         let (tx, rx) = mpsc::channel::<Job>();
         let rx = Arc::new(Mutex::new(rx));
         for n in 0..threads.max(1) {
@@ -68,26 +65,21 @@ impl SchemaValidator {
                 .name(format!("ews-schema-{n}"))
                 .spawn(move || run(file, rx, ready_tx))
                 .map_err(|e| FakeExchangeError::Schema {
-                    dir: dir.to_path_buf(),
                     message: e.to_string(),
                 })?;
             match ready_rx.recv() {
                 Ok(Ok(())) => {}
-                Ok(Err(message)) => {
-                    return Err(FakeExchangeError::Schema {
-                        dir: dir.to_path_buf(),
-                        message,
-                    });
-                }
+                Ok(Err(message)) => return Err(FakeExchangeError::Schema { message }),
                 Err(_) => {
                     return Err(FakeExchangeError::Schema {
-                        dir: dir.to_path_buf(),
                         message: "the validator thread stopped while loading".into(),
                     });
                 }
             }
         }
-        Ok(SchemaValidator { jobs: tx })
+        // Loaded: libxml2 keeps the compiled schema, the files can go.
+        let _ = std::fs::remove_dir_all(&dir);
+        Ok(XsdValidator { jobs: tx })
     }
 
     /// Validates the Body's first child and the EWS header elements of a
@@ -214,29 +206,16 @@ fn check(ctx: &mut SchemaValidationContext, node: &Node) -> Result<(), Violation
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    fn validator() -> SchemaValidator {
-        SchemaValidator::start(&super::super::config::default_schema_dir(), 1).unwrap()
-    }
+    use crate::exchange::schema::tests::sample;
 
     #[tokio::test]
     async fn accepts_a_real_request_and_names_the_violation_of_a_broken_one() {
-        let v = validator();
-        let dir = concat!(
-            env!("CARGO_MANIFEST_DIR"),
-            "/../../maiconnect-ews/tests/samples"
-        );
-        let good = std::fs::read(format!("{dir}/getitem-calendaritem-request.xml")).unwrap();
+        let v = XsdValidator::start(1).unwrap();
+        let good = sample("getitem-calendaritem-request.xml");
         v.validate(good.into()).await.unwrap();
-        let bad = std::fs::read(format!("{dir}/updateitem-contact-invalid-request.xml")).unwrap();
+        let bad = sample("updateitem-contact-invalid-request.xml");
         let err = v.validate(bad.into()).await.unwrap_err();
         assert!(err.message.contains("EmailAddress4"), "{err:?}");
         assert_eq!(err.line, 17);
-    }
-
-    #[test]
-    fn a_missing_schema_folder_is_named() {
-        let err = SchemaValidator::start(Path::new("/nonexistent/schema"), 1).unwrap_err();
-        assert!(err.to_string().contains("/nonexistent/schema"), "{err}");
     }
 }

@@ -123,7 +123,7 @@ impl FakeExchange {
             Some(p) => state::load(p, seed)?,
             None => World::new(seed),
         };
-        let validator = SchemaValidator::start(&config.schema_dir, config.validator_threads)?;
+        let validator = SchemaValidator::start(config.validator_threads)?;
         let http = reqwest::Client::builder()
             .pool_max_idle_per_host(16)
             .build()
