@@ -121,6 +121,10 @@ pub struct S4Section {
     /// Time limit of one request, in seconds.
     #[serde(default = "default_timeout")]
     pub timeout_seconds: u64,
+    /// A PEM file with the CA certificate(s) that signed SAP Gateway's TLS
+    /// certificate, trusted for S/4HANA in addition to the platform's roots.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub ca_bundle: Option<std::path::PathBuf>,
 }
 
 fn default_timeout() -> u64 {

@@ -6,12 +6,13 @@ use std::sync::{Arc, Mutex, RwLock};
 use chrono::{DateTime, Utc};
 use maiconnect_core::exec::RandomIds;
 use maiconnect_core::ids::{EnvironmentName, Mailbox};
-use maiconnect_core::policy::{EnvironmentAuth, OAuthCredential, Policy, User};
+use maiconnect_core::policy::{ClientAssertion, EnvironmentAuth, OAuthCredential, Policy, User};
 use maiconnect_core::ports::{Crm, MailboxPort};
 use maiconnect_core::sync::{PartnerCache, Syncer};
-use maiconnect_ews::auth::{CertificateKey, ClientSecret, Credentials, OAuth, Thumbprint};
+use maiconnect_ews::auth::{AssertionStyle, CertificateKey, ClientSecret, Credentials, OAuth};
 use maiconnect_ews::{EwsClient, EwsConfig, EwsMailboxes};
 use maiconnect_odata::{ClientConfig, MappingConfig, ODataClient, ODataCrm};
+use maiconnect_transport::{CaBundle, Outbound};
 use serde::Serialize;
 use tokio::sync::{Notify, Semaphore};
 
@@ -165,6 +166,7 @@ impl Hub {
         odata_config.sap_client = config.s4.client.clone();
         odata_config.sap_language = config.s4.language.clone();
         odata_config.timeout = std::time::Duration::from_secs(config.s4.timeout_seconds);
+        odata_config.outbound = outbound("s4", config.s4.ca_bundle.as_deref())?;
         for (name, path) in &config.s4.services {
             let Some(id) = maiconnect_odata::profile::ServiceId::ALL
                 .iter()
@@ -189,6 +191,7 @@ impl Hub {
             let key = format!("environments[{i}]");
             let credentials = credentials(&key, &env.auth)?;
             let mut ews = EwsConfig::new(&env.endpoint, credentials);
+            ews.outbound = outbound(&key, env.ca_bundle.as_deref())?;
             ews.send_invitations = if config.policy.appointments.send_invitations {
                 maiconnect_ews::operations::SendInvitations::SendToAllAndSaveCopy
             } else {
@@ -336,6 +339,23 @@ fn login(
     }
 }
 
+fn assertion_style(assertion: ClientAssertion) -> AssertionStyle {
+    match assertion {
+        ClientAssertion::Ps256 => AssertionStyle::Ps256,
+        ClientAssertion::Rs256 => AssertionStyle::Rs256,
+    }
+}
+
+/// The outbound settings of one connection: its extra CA bundle, read now
+/// so that a bad file stops the start with the key that names it.
+fn outbound(key: &str, ca_bundle: Option<&std::path::Path>) -> Result<Outbound, HubError> {
+    let ca_bundle = ca_bundle
+        .map(CaBundle::from_file)
+        .transpose()
+        .map_err(|e| HubError::Config(format!("{key}.ca_bundle: {e}")))?;
+    Ok(Outbound { ca_bundle })
+}
+
 fn credentials(key: &str, auth: &EnvironmentAuth) -> Result<Credentials, HubError> {
     match auth {
         EnvironmentAuth::Impersonation { user, password } => Ok(Credentials::Basic {
@@ -357,9 +377,27 @@ fn credentials(key: &str, auth: &EnvironmentAuth) -> Result<Credentials, HubErro
                         .expose()
                         .to_owned(),
                 ),
+                OAuthCredential::Pkcs12 {
+                    file,
+                    password,
+                    assertion,
+                } => {
+                    let pfx = std::fs::read(file).map_err(|e| HubError::Secret {
+                        what: format!("{key}.auth.credential.file"),
+                        why: format!("cannot read {}: {e}", file.display()),
+                    })?;
+                    let password = resolve(&format!("{key}.auth.credential.password"), password)?;
+                    let key_pair = CertificateKey::from_pkcs12(&pfx, password.expose())
+                        .map_err(|e| HubError::Config(format!("{key}.auth.credential: {e}")))?;
+                    ClientSecret::Certificate {
+                        key: key_pair,
+                        style: assertion_style(*assertion),
+                    }
+                }
                 OAuthCredential::Certificate {
                     certificate_file,
                     private_key,
+                    assertion,
                 } => {
                     let cert = std::fs::read(certificate_file).map_err(|e| HubError::Secret {
                         what: format!("{key}.auth.credential.certificate_file"),
@@ -371,7 +409,7 @@ fn credentials(key: &str, auth: &EnvironmentAuth) -> Result<Credentials, HubErro
                         .map_err(|e| HubError::Config(format!("{key}.auth.credential: {e}")))?;
                     ClientSecret::Certificate {
                         key: key_pair,
-                        thumbprint: Thumbprint::default(),
+                        style: assertion_style(*assertion),
                     }
                 }
             };

@@ -26,6 +26,12 @@ pub struct Environment {
     /// The `RequestServerVersion` to send (default `Exchange2013_SP1`).
     #[serde(default)]
     pub server_version: Option<String>,
+    /// A PEM file with the CA certificate(s) that signed the server's TLS
+    /// certificate, trusted for this environment in addition to the
+    /// platform's roots (on-premises Exchange usually presents an internal
+    /// CA's certificate).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub ca_bundle: Option<PathBuf>,
 }
 
 fn default_concurrency() -> u32 {
@@ -87,7 +93,33 @@ pub enum OAuthCredential {
         certificate_file: PathBuf,
         /// PEM file with the private key, or where to find it.
         private_key: SecretRef,
+        /// How the assertion is signed (default `ps256`).
+        #[serde(default)]
+        assertion: ClientAssertion,
     },
+    /// A certificate and its key in one PKCS #12 file (`.pfx`), as Windows
+    /// (`Export-PfxCertificate`) and the Azure portal export them.
+    Pkcs12 {
+        /// The `.pfx` file.
+        file: PathBuf,
+        /// Its password.
+        password: SecretRef,
+        /// How the assertion is signed (default `ps256`).
+        #[serde(default)]
+        assertion: ClientAssertion,
+    },
+}
+
+/// How a certificate client assertion is signed, as Microsoft documents it
+/// (<https://learn.microsoft.com/en-us/entra/identity-platform/certificate-credentials>).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ClientAssertion {
+    /// `alg: PS256` naming the certificate by `x5t#S256` (the current form).
+    #[default]
+    Ps256,
+    /// `alg: RS256` naming it by `x5t` (SHA-1; the older form).
+    Rs256,
 }
 
 /// Where a secret is: an environment variable or a file. Exactly one is set.

@@ -38,7 +38,7 @@ use crate::ids::{EnvironmentName, Mailbox, PartnerNo, TextType, TransactionType}
 use crate::model::{PartnerFunction, RelationshipType, Zone};
 use crate::plan::fields::Field;
 
-pub use environment::{Environment, EnvironmentAuth, OAuthCredential, SecretRef};
+pub use environment::{ClientAssertion, Environment, EnvironmentAuth, OAuthCredential, SecretRef};
 pub use validate::{PolicyError, PolicyProblem};
 
 /// The whole configuration of what is synchronised and how.

@@ -254,9 +254,24 @@ impl Policy {
                         OAuthCredential::Secret { secret } => {
                             secret_ref(&mut p, &format!("{key}.auth.credential.secret"), secret)
                         }
+                        OAuthCredential::Pkcs12 { file, password, .. } => {
+                            secret_ref(
+                                &mut p,
+                                &format!("{key}.auth.credential.password"),
+                                password,
+                            );
+                            if file.as_os_str().is_empty() {
+                                p.add(
+                                    format!("{key}.auth.credential.file"),
+                                    "is empty",
+                                    "give the .pfx file with the certificate and its private key",
+                                );
+                            }
+                        }
                         OAuthCredential::Certificate {
                             private_key,
                             certificate_file,
+                            ..
                         } => {
                             secret_ref(
                                 &mut p,
