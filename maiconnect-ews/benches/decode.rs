@@ -1,18 +1,19 @@
 //! Decoding a GetItem response of 1,000 calendar items into the core model
 //! (every mapped field), and encoding a CreateItem of 100 items.
 //!
-//! The input comes from `shared/bench/gen_getitem.py`, run here into a
-//! temporary directory, so that the figure compares with the Python peers
-//! measured on the same document.
+//! The input is generated here (`support/getitem_doc.rs`, seeded, the same
+//! shape and size as the document the Python peers were first measured on)
+//! and left in `target/bench-input/getitem-1000.xml`, so that exchangelib
+//! can be timed on the very same bytes: see `tools/peers/README.md`.
 //!
 //! Measured on the shared 2-core machine (2026-11-27, quick-xml 0.38.4,
-//! `cargo bench -p maiconnect-ews --bench decode`): decode to the model
-//! 272 MiB/s (286 MB/s; 10.0 ms for 2.87 MB, 1,000 items), tree only
-//! 359 MiB/s, quick-xml events only 823 MiB/s, CreateItem of 100 items
-//! 247 µs (558 MiB/s). exchangelib 5.6 in the same sitting: 2.73 MB/s.
+//! `cargo bench -p maiconnect-ews --bench decode`, on the Python-generated
+//! document of the same shape): decode to the model 272 MiB/s (286 MB/s;
+//! 10.0 ms for 2.87 MB, 1,000 items), tree only 359 MiB/s, quick-xml events
+//! only 823 MiB/s, CreateItem of 100 items 247 µs (558 MiB/s). exchangelib
+//! 5.6 in the same sitting: 2.73 MB/s.
 
-use std::path::Path;
-use std::process::Command;
+#![forbid(unsafe_code)]
 
 use chrono::{Duration, TimeZone, Utc};
 use criterion::{Criterion, Throughput, criterion_group, criterion_main};
@@ -22,20 +23,18 @@ use maiconnect_ews::operations::{
 };
 use maiconnect_ews::soap::Headers;
 
+#[path = "../../maiconnect-core/benches/support/bench_input.rs"]
+mod bench_input;
+#[path = "support/getitem_doc.rs"]
+mod getitem_doc;
+
+/// The 1,000-item response, also written to `target/bench-input` (the
+/// envelope, and the body alone) for the peers and for schema checks.
 fn generate() -> Vec<u8> {
-    let dir = tempfile::tempdir().expect("tempdir");
-    let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../shared/bench/gen_getitem.py");
-    let out = dir.path().join("getitem-1000.xml");
-    let body = dir.path().join("getitem-1000-body.xml");
-    let status = Command::new("python3")
-        .arg(&script)
-        .arg("1000")
-        .arg(&out)
-        .arg(&body)
-        .status()
-        .expect("run python3 gen_getitem.py");
-    assert!(status.success(), "gen_getitem.py failed");
-    std::fs::read(&out).expect("read generated document")
+    let doc = getitem_doc::generate(1000);
+    bench_input::write("getitem-1000.xml", doc.envelope.as_bytes());
+    bench_input::write("getitem-1000-body.xml", doc.body.as_bytes());
+    doc.envelope.into_bytes()
 }
 
 fn appointments(n: usize) -> Vec<(Record, Option<maiconnect_core::model::S4Key>)> {
