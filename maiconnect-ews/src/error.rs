@@ -168,6 +168,7 @@ pub(crate) fn http_hint(status: u16, mailbox: &str) -> String {
             "access is forbidden: the app registration lacks full_access_as_app or the ApplicationAccessPolicy excludes {mailbox}"
         ),
         404 => "no EWS endpoint at this URL; it usually ends in /EWS/Exchange.asmx".into(),
+        407 => "a proxy between the hub and Exchange demands authentication (407 Proxy Authentication Required): set or correct user and password under the environment's proxy".into(),
         429 | 503 => "Exchange throttles or is unavailable; retry after the given time".into(),
         _ => "check the Exchange server's logs".into(),
     }

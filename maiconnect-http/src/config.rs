@@ -125,6 +125,10 @@ pub struct S4Section {
     /// certificate, trusted for S/4HANA in addition to the platform's roots.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ca_bundle: Option<std::path::PathBuf>,
+    /// How calls reach SAP Gateway (default: the standard proxy environment
+    /// variables decide).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub proxy: Option<maiconnect_core::policy::ProxyConfig>,
 }
 
 fn default_timeout() -> u64 {
@@ -202,6 +206,9 @@ impl HubConfig {
         }
         if self.s4.user.trim().is_empty() {
             problems.push("s4.user: is empty; give the communication user".into());
+        }
+        if let Some(proxy) = &self.s4.proxy {
+            problems.extend(proxy.problems("s4.proxy").iter().map(ToString::to_string));
         }
         if let Err(e) = self.policy.validate() {
             problems.extend(e.problems.iter().map(ToString::to_string));

@@ -6,13 +6,15 @@ use std::sync::{Arc, Mutex, RwLock};
 use chrono::{DateTime, Utc};
 use maiconnect_core::exec::RandomIds;
 use maiconnect_core::ids::{EnvironmentName, Mailbox};
-use maiconnect_core::policy::{ClientAssertion, EnvironmentAuth, OAuthCredential, Policy, User};
+use maiconnect_core::policy::{
+    ClientAssertion, EnvironmentAuth, OAuthCredential, Policy, ProxyConfig, User,
+};
 use maiconnect_core::ports::{Crm, MailboxPort};
 use maiconnect_core::sync::{PartnerCache, Syncer};
 use maiconnect_ews::auth::{AssertionStyle, CertificateKey, ClientSecret, Credentials, OAuth};
 use maiconnect_ews::{EwsClient, EwsConfig, EwsMailboxes};
 use maiconnect_odata::{ClientConfig, MappingConfig, ODataClient, ODataCrm};
-use maiconnect_transport::{CaBundle, Outbound};
+use maiconnect_transport::{CaBundle, Outbound, Proxy, ProxySetting};
 use serde::Serialize;
 use tokio::sync::{Notify, Semaphore};
 
@@ -166,7 +168,11 @@ impl Hub {
         odata_config.sap_client = config.s4.client.clone();
         odata_config.sap_language = config.s4.language.clone();
         odata_config.timeout = std::time::Duration::from_secs(config.s4.timeout_seconds);
-        odata_config.outbound = outbound("s4", config.s4.ca_bundle.as_deref())?;
+        odata_config.outbound = outbound(
+            "s4",
+            config.s4.ca_bundle.as_deref(),
+            config.s4.proxy.as_ref(),
+        )?;
         for (name, path) in &config.s4.services {
             let Some(id) = maiconnect_odata::profile::ServiceId::ALL
                 .iter()
@@ -191,7 +197,7 @@ impl Hub {
             let key = format!("environments[{i}]");
             let credentials = credentials(&key, &env.auth)?;
             let mut ews = EwsConfig::new(&env.endpoint, credentials);
-            ews.outbound = outbound(&key, env.ca_bundle.as_deref())?;
+            ews.outbound = outbound(&key, env.ca_bundle.as_deref(), env.proxy.as_ref())?;
             ews.send_invitations = if config.policy.appointments.send_invitations {
                 maiconnect_ews::operations::SendInvitations::SendToAllAndSaveCopy
             } else {
@@ -346,14 +352,34 @@ fn assertion_style(assertion: ClientAssertion) -> AssertionStyle {
     }
 }
 
-/// The outbound settings of one connection: its extra CA bundle, read now
-/// so that a bad file stops the start with the key that names it.
-fn outbound(key: &str, ca_bundle: Option<&std::path::Path>) -> Result<Outbound, HubError> {
+/// The outbound settings of one connection: its extra CA bundle and its
+/// proxy, read now so that a bad file or secret stops the start with the
+/// key that names it.
+fn outbound(
+    key: &str,
+    ca_bundle: Option<&std::path::Path>,
+    proxy: Option<&ProxyConfig>,
+) -> Result<Outbound, HubError> {
     let ca_bundle = ca_bundle
         .map(CaBundle::from_file)
         .transpose()
         .map_err(|e| HubError::Config(format!("{key}.ca_bundle: {e}")))?;
-    Ok(Outbound { ca_bundle })
+    let proxy = match proxy {
+        None => ProxySetting::Environment,
+        Some(p) if p.direct => ProxySetting::Direct,
+        Some(p) => {
+            let url = p.url.as_deref().unwrap_or_default();
+            let mut via = Proxy::new(&format!("{key}.proxy.url"), url)
+                .map_err(|e| HubError::Config(e.to_string()))?
+                .bypassing(&p.no_proxy);
+            if let (Some(user), Some(password)) = (&p.user, &p.password) {
+                let password = resolve(&format!("{key}.proxy.password"), password)?;
+                via = via.with_credentials(user, password.expose());
+            }
+            ProxySetting::Via(via)
+        }
+    };
+    Ok(Outbound { ca_bundle, proxy })
 }
 
 fn credentials(key: &str, auth: &EnvironmentAuth) -> Result<Credentials, HubError> {

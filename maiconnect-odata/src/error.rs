@@ -72,6 +72,9 @@ impl HttpFailure {
                 "activate the service in /IWFND/MAINT_SERVICE with system alias LOCAL"
             }
             404 => "the object does not exist (or the service path is wrong)",
+            407 => {
+                "a proxy between the hub and S/4HANA demands authentication (407 Proxy Authentication Required): set or correct user and password under [s4] proxy"
+            }
             409 => "the object exists already",
             413 => "the request is larger than the server accepts",
             429 => "S/4HANA asks to slow down; retry after the hinted delay",
@@ -123,12 +126,14 @@ pub enum ODataError {
     },
     /// The request did not reach the server or the answer did not arrive.
     #[error(
-        "{context}: no answer from S/4HANA ({}); check the base URL, the network and the timeout",
-        maiconnect_transport::explain(source)
+        "{context}: no answer from S/4HANA ({detail}); check the base URL, the network and the timeout"
     )]
     Transport {
         /// What was being done.
         context: String,
+        /// The cause chain, with the proxy or certificate problem named
+        /// (see `maiconnect_transport::Outbound::explain`).
+        detail: String,
         /// The HTTP client's error.
         #[source]
         source: reqwest::Error,

@@ -10,14 +10,35 @@ pub struct Explained {
     /// The server's certificate was not trusted (unknown issuer, expired,
     /// wrong name).
     pub certificate: bool,
+    /// The configured proxy the call went through, if any.
+    pub proxy: Option<String>,
+}
+
+impl Explained {
+    /// Whether the proxy refused or failed (a `407`, a refused tunnel, an
+    /// unreachable proxy), as far as the cause chain tells.
+    pub fn proxy_failed(&self) -> bool {
+        let lower = self.text.to_ascii_lowercase();
+        self.proxy.is_some()
+            && (lower.contains("proxy")
+                || lower.contains("tunnel")
+                || lower.contains("407")
+                || lower.contains("connect"))
+    }
 }
 
 impl std::fmt::Display for Explained {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(&self.text)?;
+        if let (true, Some(proxy)) = (self.proxy_failed(), &self.proxy) {
+            write!(
+                f,
+                " (through the proxy {proxy}: check that it runs and is reachable from the hub, that its user and password are right (a 407 means they are missing or refused), and that it allows CONNECT to this host; or list the host in no_proxy)"
+            )?;
+        }
         if self.certificate {
             f.write_str(
-                " (the server's TLS certificate is not trusted: if an internal CA signed it, set `ca_bundle` to that CA's PEM file for this connection; if it has expired or names another host, renew it)",
+                " (the server's TLS certificate is not trusted: if an internal CA signed it, set `ca_bundle` to that CA's PEM file for this connection; if it has expired or names another host, renew it; if a proxy intercepts TLS, its CA belongs in `ca_bundle`)",
             )?;
         }
         Ok(())
@@ -41,5 +62,9 @@ pub fn explain(error: &(dyn Error + 'static)) -> Explained {
     let text = parts.join(": ");
     let lower = text.to_ascii_lowercase();
     let certificate = lower.contains("certificate") || lower.contains("unknownissuer");
-    Explained { text, certificate }
+    Explained {
+        text,
+        certificate,
+        proxy: None,
+    }
 }

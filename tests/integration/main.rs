@@ -13,6 +13,7 @@ mod environments;
 mod harness;
 mod partners;
 mod private;
+mod proxies;
 mod recurring;
 mod smoke;
 mod subscriptions;

@@ -32,6 +32,35 @@ pub struct Environment {
     /// CA's certificate).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ca_bundle: Option<PathBuf>,
+    /// How calls reach Exchange (default: the standard proxy environment
+    /// variables decide).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub proxy: Option<ProxyConfig>,
+}
+
+/// An outbound proxy setting: either `{ url = "http://proxy:3128", user =
+/// "…", password = { env = "…" }, no_proxy = ["host", ".domain"] }` or `{
+/// direct = true }` to ignore `HTTPS_PROXY` and friends. Without it, the
+/// standard environment variables decide.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ProxyConfig {
+    /// The proxy, `http://host:port` or `https://host:port`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub url: Option<String>,
+    /// Its user, for Basic proxy authentication.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub user: Option<String>,
+    /// That user's password.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub password: Option<SecretRef>,
+    /// Hosts reached directly (names, `.domain` suffixes, IP addresses,
+    /// CIDR ranges).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub no_proxy: Vec<String>,
+    /// Ignore the environment's proxy and connect directly.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub direct: bool,
 }
 
 fn default_concurrency() -> u32 {

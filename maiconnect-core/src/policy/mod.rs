@@ -38,7 +38,9 @@ use crate::ids::{EnvironmentName, Mailbox, PartnerNo, TextType, TransactionType}
 use crate::model::{PartnerFunction, RelationshipType, Zone};
 use crate::plan::fields::Field;
 
-pub use environment::{ClientAssertion, Environment, EnvironmentAuth, OAuthCredential, SecretRef};
+pub use environment::{
+    ClientAssertion, Environment, EnvironmentAuth, OAuthCredential, ProxyConfig, SecretRef,
+};
 pub use validate::{PolicyError, PolicyProblem};
 
 /// The whole configuration of what is synchronised and how.

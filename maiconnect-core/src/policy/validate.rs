@@ -6,7 +6,7 @@ use std::fmt;
 use crate::model::{Appointment, Contact, Task};
 use crate::plan::fields::SyncRecord;
 use crate::policy::{
-    EnvironmentAuth, OAuthCredential, OutlookFilter, OutlookToS4, Policy, SecretRef,
+    EnvironmentAuth, OAuthCredential, OutlookFilter, OutlookToS4, Policy, ProxyConfig, SecretRef,
     TransactionTypeRule,
 };
 
@@ -226,6 +226,9 @@ impl Policy {
                     "use the EWS URL, such as https://mail.example.com/EWS/Exchange.asmx",
                 );
             }
+            if let Some(proxy) = &env.proxy {
+                proxy_config(&mut p, &format!("{key}.proxy"), proxy);
+            }
             if env.max_concurrency == 0 || env.max_concurrency > 1000 {
                 p.add(format!("{key}.max_concurrency"), format!("{} is outside 1..=1000", env.max_concurrency), "Exchange's default throttling policy allows 27 concurrent EWS connections; use at most that");
             }
@@ -372,6 +375,53 @@ fn outlook_to_s4(p: &mut Problems, section: &str, o: &OutlookToS4) {
     }
 }
 
+impl ProxyConfig {
+    /// What is wrong with this setting at `key` (for a proxy outside the
+    /// policy, such as S/4HANA's).
+    pub fn problems(&self, key: &str) -> Vec<PolicyProblem> {
+        let mut p = Problems(Vec::new());
+        proxy_config(&mut p, key, self);
+        p.0
+    }
+}
+
+/// A proxy is a URL or `direct`, with a password exactly when a user is
+/// given.
+fn proxy_config(p: &mut Problems, key: &str, proxy: &ProxyConfig) {
+    match (&proxy.url, proxy.direct) {
+        (Some(_), true) => p.add(
+            key,
+            "sets both url and direct = true",
+            "keep url to go through the proxy, or direct = true to bypass every proxy",
+        ),
+        (None, false) => p.add(
+            format!("{key}.url"),
+            "is missing",
+            "give the proxy as url = \"http://proxy.example.com:3128\", or direct = true to bypass HTTPS_PROXY; leave proxy out to let the environment variables decide",
+        ),
+        (Some(url), false) if !(url.starts_with("http://") || url.starts_with("https://")) => p.add(
+            format!("{key}.url"),
+            format!("{url:?} is not an http:// or https:// URL"),
+            "write it as http://proxy.example.com:3128 (SOCKS proxies are not supported)",
+        ),
+        _ => {}
+    }
+    match (&proxy.user, &proxy.password) {
+        (Some(_), None) => p.add(
+            format!("{key}.password"),
+            "is missing while user is set",
+            "give the proxy user's password as { env = \"…\" } or { file = \"…\" }",
+        ),
+        (None, Some(_)) => p.add(
+            format!("{key}.user"),
+            "is missing while password is set",
+            "give the proxy user, or remove the password",
+        ),
+        (Some(_), Some(password)) => secret_ref(p, &format!("{key}.password"), password),
+        (None, None) => {}
+    }
+}
+
 fn secret_ref(p: &mut Problems, key: &str, s: &SecretRef) {
     match (&s.env, &s.file) {
         (Some(_), Some(_)) => p.add(key, "names both an environment variable and a file", "keep one of env or file"),
@@ -501,6 +551,7 @@ mod tests {
             name = "de"
             endpoint = "mail.example.de"
             max_concurrency = 0
+            proxy = { user = "svc", direct = true }
             auth = { kind = "impersonation", user = "", password = { } }
             [[environments]]
             name = "de"
@@ -527,6 +578,7 @@ mod tests {
             "window.days_forward",
             "environments[0].endpoint",
             "environments[0].max_concurrency",
+            "environments[0].proxy.password",
             "environments[0].auth.user",
             "environments[0].auth.password",
             "environments[1].name",
@@ -540,6 +592,29 @@ mod tests {
             assert!(keys.contains(&k), "missing problem for {k}: {keys:?}");
         }
         assert!(e.problems.iter().all(|p| !p.fix.is_empty()));
+    }
+
+    #[test]
+    fn proxy_settings_are_a_url_or_direct() {
+        let keys = |toml: &str| -> Vec<String> {
+            let proxy: ProxyConfig = toml::from_str(toml).unwrap();
+            proxy
+                .problems("s4.proxy")
+                .into_iter()
+                .map(|p| p.key)
+                .collect()
+        };
+        assert!(keys("url = \"http://proxy:3128\"").is_empty());
+        assert!(keys("direct = true").is_empty());
+        assert!(keys("url = \"http://p:1\"\nuser = \"u\"\npassword = { env = \"P\" }").is_empty());
+        assert_eq!(keys("no_proxy = [\"x\"]"), ["s4.proxy.url"]);
+        assert_eq!(keys("url = \"http://p:1\"\ndirect = true"), ["s4.proxy"]);
+        assert_eq!(keys("url = \"socks5://p:1\""), ["s4.proxy.url"]);
+        assert_eq!(
+            keys("url = \"http://p:1\"\npassword = { env = \"P\" }"),
+            ["s4.proxy.user"]
+        );
+        assert!(toml::from_str::<ProxyConfig>("host = \"p\"").is_err());
     }
 
     #[test]

@@ -151,6 +151,11 @@ pub struct Token {
 
 /// Reads a token endpoint answer (`status` is the HTTP status).
 pub fn parse_token_response(status: u16, body: &[u8]) -> Result<Token, EwsError> {
+    if status == 407 {
+        return Err(EwsError::Auth(
+            "the token endpoint answered HTTP 407: a proxy between the hub and the identity platform demands authentication; set or correct user and password under the environment's proxy".into(),
+        ));
+    }
     let v: serde_json::Value = serde_json::from_slice(body).map_err(|_| {
         EwsError::Auth(format!(
             "the token endpoint answered HTTP {status} with something other than JSON; check the authority URL"

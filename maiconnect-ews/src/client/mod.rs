@@ -177,7 +177,7 @@ impl EwsClient {
                                 EwsError::Auth(format!(
                                     "cannot reach the token endpoint {}: {}",
                                     o.token_endpoint(),
-                                    maiconnect_transport::explain(&e)
+                                    self.config.outbound.explain(&e)
                                 ))
                             })?;
                         let status = resp.status().as_u16();
@@ -271,7 +271,7 @@ impl EwsClient {
         }
         let mut resp = req.send().await.map_err(|e| EwsError::Transport {
             context: what.to_owned(),
-            message: maiconnect_transport::explain(&e).to_string(),
+            message: self.config.outbound.explain(&e).to_string(),
         })?;
         let status = resp.status().as_u16();
         let retry_after = resp
@@ -289,7 +289,7 @@ impl EwsClient {
         let mut bytes = Vec::new();
         while let Some(chunk) = resp.chunk().await.map_err(|e| EwsError::Transport {
             context: what.to_owned(),
-            message: maiconnect_transport::explain(&e).to_string(),
+            message: self.config.outbound.explain(&e).to_string(),
         })? {
             if bytes.len() + chunk.len() > limit {
                 return Err(EwsError::TooLarge {

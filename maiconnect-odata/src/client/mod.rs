@@ -243,8 +243,9 @@ impl ODataClient {
         } else if method.is_modifying() {
             rb = rb.header("Content-Length", "0");
         }
-        let transport = |source| ODataError::Transport {
+        let transport = |source: reqwest::Error| ODataError::Transport {
             context: context.to_owned(),
+            detail: self.inner.config.outbound.explain(&source).to_string(),
             source,
         };
         let mut resp = rb.send().await.map_err(transport)?;

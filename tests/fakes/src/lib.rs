@@ -5,5 +5,6 @@
 #![warn(missing_docs)]
 
 pub mod exchange;
+pub mod proxy;
 pub mod s4;
 pub mod world;

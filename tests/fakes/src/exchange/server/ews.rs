@@ -260,13 +260,17 @@ fn injected_response(f: &InjectedFault, op: &str, body: &Element) -> Response {
 pub async fn token(
     State(inner): State<Arc<Inner>>,
     Path(tenant): Path<String>,
+    headers: HeaderMap,
     body: Bytes,
 ) -> Response {
     let form: HashMap<String, String> = url::form_urlencoded::parse(&body).into_owned().collect();
-    let url = format!(
-        "{}/{tenant}/oauth2/v2.0/token",
-        inner.base_url.lock().map(|b| b.clone()).unwrap_or_default()
-    );
+    // The endpoint's own URL as the client names it (the `Host` it sent,
+    // which differs from the listening address behind a proxy).
+    let base = match headers.get(header::HOST).and_then(|h| h.to_str().ok()) {
+        Some(host) => format!("http://{host}"),
+        None => inner.base_url.lock().map(|b| b.clone()).unwrap_or_default(),
+    };
+    let url = format!("{base}/{tenant}/oauth2/v2.0/token");
     let (status, json) = {
         let Ok(mut world) = inner.world.lock() else {
             return (StatusCode::INTERNAL_SERVER_ERROR, "state unavailable").into_response();
