@@ -1,0 +1,256 @@
+use super::*;
+use chrono::TimeZone;
+
+fn zone(name: &str) -> Zone {
+    name.parse().unwrap()
+}
+
+fn date(y: i32, m: u32, d: u32) -> NaiveDate {
+    NaiveDate::from_ymd_opt(y, m, d).unwrap()
+}
+
+fn series(pattern: Pattern, start: NaiveDate, end: RangeEnd, z: Zone) -> Recurrence {
+    Recurrence {
+        pattern,
+        range: RecurrenceRange { start, end },
+        zone: z,
+        modified: vec![],
+        deleted: vec![],
+    }
+}
+
+fn nine_to_ten(z: Zone, d: NaiveDate) -> When {
+    let s = z.instant(d.and_hms_opt(9, 0, 0).unwrap());
+    When::timed(s, s + Duration::hours(1), z)
+}
+
+fn all(r: &Recurrence, first: &When) -> Vec<Occurrence> {
+    let from = Utc.with_ymd_and_hms(2000, 1, 1, 0, 0, 0).unwrap();
+    let to = Utc.with_ymd_and_hms(2030, 1, 1, 0, 0, 0).unwrap();
+    r.expand(first, from, to)
+}
+
+#[test]
+fn weekly_keeps_wall_clock_time_across_dst() {
+    let z = zone("Europe/Berlin");
+    let start = date(2026, 3, 16);
+    let r = series(
+        Pattern::Weekly {
+            interval: 1,
+            days: vec![Weekday::Mon],
+            first_day_of_week: Weekday::Mon,
+        },
+        start,
+        RangeEnd::Numbered(4),
+        z,
+    );
+    let occ = all(&r, &nine_to_ten(z, start));
+    assert_eq!(occ.len(), 4);
+    for o in &occ {
+        let local = z.local(o.original_start);
+        assert_eq!(
+            local.time(),
+            NaiveTime::from_hms_opt(9, 0, 0).unwrap(),
+            "{local}"
+        );
+    }
+    // Before the change 09:00 CET is 08:00 UTC, after it 07:00 UTC.
+    assert_eq!(occ[0].original_start.format("%H").to_string(), "08");
+    assert_eq!(occ[3].original_start.format("%H").to_string(), "07");
+}
+
+#[test]
+fn monthly_on_the_31st_falls_on_the_last_day_of_short_months() {
+    let z = Zone::UTC;
+    let r = series(
+        Pattern::AbsoluteMonthly {
+            interval: 1,
+            day_of_month: 31,
+        },
+        date(2026, 1, 31),
+        RangeEnd::Numbered(3),
+        z,
+    );
+    let days: Vec<_> = all(&r, &nine_to_ten(z, date(2026, 1, 31)))
+        .iter()
+        .map(|o| o.original_start.date_naive())
+        .collect();
+    assert_eq!(
+        days,
+        vec![date(2026, 1, 31), date(2026, 2, 28), date(2026, 3, 31)]
+    );
+}
+
+#[test]
+fn relative_monthly_last_weekday_and_yearly_patterns() {
+    let z = Zone::UTC;
+    let r = series(
+        Pattern::RelativeMonthly {
+            interval: 2,
+            week: WeekOfMonth::Last,
+            day: DaySelector::Weekday,
+        },
+        date(2026, 1, 1),
+        RangeEnd::Numbered(2),
+        z,
+    );
+    let days: Vec<_> = all(&r, &nine_to_ten(z, date(2026, 1, 30)))
+        .iter()
+        .map(|o| o.original_start.date_naive())
+        .collect();
+    assert_eq!(days, vec![date(2026, 1, 30), date(2026, 3, 31)]);
+
+    let y = series(
+        Pattern::RelativeYearly {
+            month: 11,
+            week: WeekOfMonth::Fourth,
+            day: DaySelector::On(Weekday::Thu),
+        },
+        date(2026, 1, 1),
+        RangeEnd::EndDate(date(2027, 12, 31)),
+        z,
+    );
+    let days: Vec<_> = all(&y, &nine_to_ten(z, date(2026, 11, 26)))
+        .iter()
+        .map(|o| o.original_start.date_naive())
+        .collect();
+    assert_eq!(days, vec![date(2026, 11, 26), date(2027, 11, 25)]);
+
+    let a = series(
+        Pattern::AbsoluteYearly {
+            month: 2,
+            day_of_month: 29,
+        },
+        date(2027, 1, 1),
+        RangeEnd::Numbered(2),
+        z,
+    );
+    let days: Vec<_> = all(&a, &nine_to_ten(z, date(2027, 2, 28)))
+        .iter()
+        .map(|o| o.original_start.date_naive())
+        .collect();
+    assert_eq!(days, vec![date(2027, 2, 28), date(2028, 2, 29)]);
+}
+
+#[test]
+fn deleted_occurrences_keep_their_index_slot_and_modified_ones_move() {
+    let z = zone("America/New_York");
+    let start = date(2026, 10, 26);
+    let mut r = series(
+        Pattern::Daily { interval: 1 },
+        start,
+        RangeEnd::Numbered(5),
+        z,
+    );
+    let first = nine_to_ten(z, start);
+    let plain = all(&r, &first);
+    r.deleted.push(plain[1].original_start);
+    let moved = nine_to_ten(z, date(2026, 10, 29)); // keep the day, change the hour below
+    let moved = match moved {
+        When::Timed { start, end, zone } => {
+            When::timed(start + Duration::hours(2), end + Duration::hours(2), zone)
+        }
+        other => other,
+    };
+    r.modified.push(ModifiedOccurrence {
+        original_start: plain[3].original_start,
+        id: None,
+        when: moved.clone(),
+        subject: Some("moved".into()),
+        location: None,
+    });
+    let occ = all(&r, &first);
+    let idx: Vec<u32> = occ.iter().map(|o| o.index).collect();
+    assert_eq!(idx, vec![1, 3, 4, 5]);
+    let fourth = occ.iter().find(|o| o.index == 4).unwrap();
+    assert_eq!(fourth.when, moved);
+    assert_eq!(fourth.original_start, plain[3].original_start);
+}
+
+#[test]
+fn an_occurrence_is_found_by_its_original_start_even_when_moved() {
+    let z = zone("Europe/Berlin");
+    let start = date(2026, 3, 23);
+    let mut r = series(Pattern::Daily { interval: 7 }, start, RangeEnd::NoEnd, z);
+    let first = nine_to_ten(z, start);
+    let plain = all(&r, &first);
+    let moved = nine_to_ten(z, date(2026, 5, 1));
+    r.modified.push(ModifiedOccurrence {
+        original_start: plain[2].original_start,
+        id: None,
+        when: moved.clone(),
+        subject: None,
+        location: None,
+    });
+    r.deleted.push(plain[3].original_start);
+    let found = r.find(&first, plain[2].original_start).unwrap();
+    assert_eq!((found.index, found.when), (3, moved));
+    assert!(r.find(&first, plain[3].original_start).is_none());
+    assert_eq!(r.find(&first, plain[1].original_start).unwrap().index, 2);
+    assert!(
+        r.find(&first, plain[1].original_start + Duration::hours(30))
+            .is_none()
+    );
+}
+
+#[test]
+fn all_day_series_stay_on_their_dates() {
+    let z = zone("Pacific/Kiritimati");
+    let start = date(2026, 6, 1);
+    let r = series(
+        Pattern::Weekly {
+            interval: 2,
+            days: vec![Weekday::Mon, Weekday::Fri],
+            first_day_of_week: Weekday::Sun,
+        },
+        start,
+        RangeEnd::Numbered(4),
+        z,
+    );
+    let occ = all(&r, &When::all_day(start, 1));
+    let days: Vec<_> = occ
+        .iter()
+        .map(|o| match &o.when {
+            When::AllDay { first_day, .. } => *first_day,
+            other => panic!("expected all-day, got {other}"),
+        })
+        .collect();
+    assert_eq!(
+        days,
+        vec![
+            date(2026, 6, 1),
+            date(2026, 6, 5),
+            date(2026, 6, 15),
+            date(2026, 6, 19)
+        ]
+    );
+}
+
+#[test]
+fn an_empty_weekly_pattern_yields_nothing_and_a_window_cuts() {
+    let z = Zone::UTC;
+    let empty = series(
+        Pattern::Weekly {
+            interval: 1,
+            days: vec![],
+            first_day_of_week: Weekday::Mon,
+        },
+        date(2026, 1, 1),
+        RangeEnd::NoEnd,
+        z,
+    );
+    assert!(all(&empty, &nine_to_ten(z, date(2026, 1, 1))).is_empty());
+    let daily = series(
+        Pattern::Daily { interval: 1 },
+        date(2026, 1, 1),
+        RangeEnd::NoEnd,
+        z,
+    );
+    let from = Utc.with_ymd_and_hms(2026, 1, 10, 0, 0, 0).unwrap();
+    let to = Utc.with_ymd_and_hms(2026, 1, 13, 0, 0, 0).unwrap();
+    let occ = daily.expand(&nine_to_ten(z, date(2026, 1, 1)), from, to);
+    assert_eq!(
+        occ.iter().map(|o| o.index).collect::<Vec<_>>(),
+        vec![10, 11, 12]
+    );
+}
