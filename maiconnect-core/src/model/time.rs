@@ -189,9 +189,13 @@ impl When {
         }
     }
 
-    /// Whether the span overlaps `[from, to)`.
+    /// Whether the span overlaps the half-open window `[from, to)`: it
+    /// starts before `to` and ends after `from`. A span that ends exactly at
+    /// `from` lies before the window, one that starts at `to` after it; a
+    /// span of no length is a point, inside when `from <= start < to`.
     pub fn overlaps(&self, from: DateTime<Utc>, to: DateTime<Utc>, zone: Zone) -> bool {
-        self.start_instant(zone) < to && self.end_instant(zone) >= from
+        let (start, end) = (self.start_instant(zone), self.end_instant(zone));
+        start < to && (end > from || start >= from)
     }
 
     /// The zone a timed span was entered in (`None` for all-day spans).
@@ -267,6 +271,27 @@ mod tests {
         let w = When::all_day(d, 2);
         assert_eq!(w.to_string(), "2026-05-03–2026-05-04 (all day)");
         assert_eq!(When::all_day(d, 0).to_string(), "2026-05-03 (all day)");
+    }
+
+    #[test]
+    fn the_window_is_half_open_at_both_ends() {
+        // Issue #24, point 1: a span that ends exactly when the window
+        // starts is outside `[from, to)`, like one that starts at `to`.
+        let at = |h| Utc.with_ymd_and_hms(2026, 1, 5, h, 0, 0).unwrap();
+        let nine_to_ten = When::timed(at(9), at(10), Zone::UTC);
+        assert!(!nine_to_ten.overlaps(at(10), at(11), Zone::UTC));
+        assert!(!nine_to_ten.overlaps(at(8), at(9), Zone::UTC));
+        assert!(nine_to_ten.overlaps(at(9), at(10), Zone::UTC));
+        assert!(nine_to_ten.overlaps(at(8), at(11), Zone::UTC));
+        // A span of no length is a point: inside when the window holds it.
+        let point = When::timed(at(10), at(10), Zone::UTC);
+        assert!(point.overlaps(at(10), at(11), Zone::UTC));
+        assert!(!point.overlaps(at(9), at(10), Zone::UTC));
+        // An all-day span ends at midnight of its end day.
+        let day = When::all_day(NaiveDate::from_ymd_opt(2026, 1, 5).unwrap(), 1);
+        let midnight = at(0) + Duration::days(1);
+        assert!(!day.overlaps(midnight, midnight + Duration::hours(1), Zone::UTC));
+        assert!(day.overlaps(midnight - Duration::hours(1), midnight, Zone::UTC));
     }
 
     #[test]

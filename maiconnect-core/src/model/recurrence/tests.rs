@@ -254,3 +254,23 @@ fn an_empty_weekly_pattern_yields_nothing_and_a_window_cuts() {
         vec![10, 11, 12]
     );
 }
+
+#[test]
+fn an_occurrence_ending_at_the_window_start_is_outside_it() {
+    // Issue #24, point 1: a daily 09:00–10:00 series and a window from
+    // 10:00 do not include that day.
+    let z = Zone::UTC;
+    let daily = series(
+        Pattern::Daily { interval: 1 },
+        date(2026, 1, 1),
+        RangeEnd::NoEnd,
+        z,
+    );
+    let from = Utc.with_ymd_and_hms(2026, 1, 10, 10, 0, 0).unwrap();
+    let to = Utc.with_ymd_and_hms(2026, 1, 12, 10, 0, 0).unwrap();
+    let occ = daily.expand(&nine_to_ten(z, date(2026, 1, 1)), from, to);
+    assert_eq!(
+        occ.iter().map(|o| o.index).collect::<Vec<_>>(),
+        vec![11, 12]
+    );
+}
