@@ -4,17 +4,20 @@
 //! Occurrences are computed on local wall-clock dates in the series' zone and
 //! only then turned into instants, so a weekly 09:00 meeting stays at 09:00
 //! local time on both sides of a DST change. Expansion is pure: the horizon
-//! is an argument, not a clock read.
+//! is an argument, not a clock read. It visits only the pattern dates near
+//! the window (see `dates.rs`), so a series begun decades ago is expanded as
+//! quickly as a new one and still numbered (and counted) from its start.
 
-use std::collections::BTreeMap;
+mod dates;
 
-use chrono::{
-    DateTime, Datelike, Duration, Months, NaiveDate, NaiveDateTime, NaiveTime, Utc, Weekday,
-};
+use std::collections::{BTreeMap, BTreeSet};
+
+use chrono::{DateTime, Days, Duration, NaiveDate, NaiveDateTime, NaiveTime, Utc, Weekday};
 use serde::{Deserialize, Serialize};
 
 use crate::ids::ItemId;
 use crate::model::time::{When, Zone};
+use dates::Dates;
 
 /// A recurring series: pattern, range, and the occurrences that differ from
 /// the pattern.
@@ -178,39 +181,66 @@ pub struct Occurrence {
     pub modified: Option<ModifiedOccurrence>,
 }
 
-/// Stop expanding after this many pattern steps, whatever the pattern says:
-/// a malformed pattern must not hang the hub.
-const MAX_STEPS: u32 = 20_000;
-
 impl Recurrence {
     /// The occurrences of the series whose master spans `first` that overlap
     /// `[from, to)`, in order, without deleted ones and with modified ones
     /// in their modified form.
+    ///
+    /// Only the pattern dates near the window are visited, so a series that
+    /// began decades ago costs no more than one that begins today, and keeps
+    /// its numbering.
     pub fn expand(&self, first: &When, from: DateTime<Utc>, to: DateTime<Utc>) -> Vec<Occurrence> {
-        let deleted: Vec<NaiveDate> = self.deleted.iter().map(|d| self.local_date(*d)).collect();
+        let deleted: BTreeSet<NaiveDate> =
+            self.deleted.iter().map(|d| self.local_date(*d)).collect();
         let modified: BTreeMap<NaiveDate, &ModifiedOccurrence> = self
             .modified
             .iter()
             .map(|m| (self.local_date(m.original_start), m))
             .collect();
+        let dates = Dates::new(&self.pattern, &self.range);
+        // An occurrence on a local date starts that day (or just after, in a
+        // DST gap) and lasts as long as the master: look back by that length
+        // and a day either way for the zone's offset.
+        let length = first.end_instant(self.zone) - first.start_instant(self.zone);
+        let lo = from
+            .checked_sub_signed(length)
+            .map_or(NaiveDate::MIN, |t| self.local_date(t))
+            .checked_sub_days(Days::new(2))
+            .unwrap_or(NaiveDate::MIN);
+        let hi = self
+            .local_date(to)
+            .checked_add_days(Days::new(1))
+            .unwrap_or(NaiveDate::MAX);
         let mut out = Vec::new();
-        for (index, date) in self.dates(to).into_iter().enumerate() {
-            let index = index as u32 + 1;
-            if deleted.contains(&date) {
+        for (index, date) in dates.between(lo, hi) {
+            if deleted.contains(&date) || modified.contains_key(&date) {
                 continue;
             }
             let (original_start, when) = self.place(first, date);
-            let m = modified.get(&date).copied();
-            let when = m.map_or(when, |m| m.when.clone());
             if when.overlaps(from, to, self.zone) {
                 out.push(Occurrence {
                     index,
                     original_start,
                     when,
-                    modified: m.cloned(),
+                    modified: None,
                 });
             }
         }
+        // A modified occurrence may have moved into the window from anywhere.
+        for (date, m) in modified {
+            if deleted.contains(&date) || !m.when.overlaps(from, to, self.zone) {
+                continue;
+            }
+            if let Some(index) = dates.index_of(date) {
+                out.push(Occurrence {
+                    index,
+                    original_start: self.place(first, date).0,
+                    when: m.when.clone(),
+                    modified: Some(m.clone()),
+                });
+            }
+        }
+        out.sort_by_key(|o| o.index);
         out
     }
 
@@ -222,8 +252,7 @@ impl Recurrence {
         if self.deleted.iter().any(|d| self.local_date(*d) == day) {
             return None;
         }
-        let dates = self.dates(original_start + Duration::days(2));
-        let index = dates.iter().position(|d| *d == day)? as u32 + 1;
+        let index = Dates::new(&self.pattern, &self.range).index_of(day)?;
         let (start, when) = self.place(first, day);
         let m = self
             .modified
@@ -269,167 +298,6 @@ impl Recurrence {
             }
         }
     }
-
-    /// All pattern dates from the range start up to the range end or the
-    /// local date of `to`, whichever is first.
-    fn dates(&self, to: DateTime<Utc>) -> Vec<NaiveDate> {
-        let horizon = self.zone.local(to).date();
-        let last = match self.range.end {
-            RangeEnd::EndDate(d) => d.min(horizon),
-            _ => horizon,
-        };
-        let limit = match self.range.end {
-            RangeEnd::Numbered(n) => n,
-            _ => u32::MAX,
-        };
-        let mut out = Vec::new();
-        let mut emit = |d: NaiveDate| -> bool {
-            if d < self.range.start {
-                return true;
-            }
-            if d > last || out.len() as u32 >= limit {
-                return false;
-            }
-            out.push(d);
-            true
-        };
-        let start = self.range.start;
-        match &self.pattern {
-            Pattern::Daily { interval } => {
-                let step = i64::from((*interval).max(1));
-                for k in 0..MAX_STEPS {
-                    if !emit(start + Duration::days(step * i64::from(k))) {
-                        break;
-                    }
-                }
-            }
-            Pattern::Weekly {
-                interval,
-                days,
-                first_day_of_week,
-            } => {
-                let mut sorted: Vec<Weekday> = days.clone();
-                sorted.sort_by_key(|d| d.days_since(*first_day_of_week));
-                sorted.dedup();
-                if sorted.is_empty() {
-                    return out;
-                }
-                let week_start = start
-                    - Duration::days(i64::from(start.weekday().days_since(*first_day_of_week)));
-                let step = i64::from((*interval).max(1)) * 7;
-                'weeks: for k in 0..MAX_STEPS {
-                    let base = week_start + Duration::days(step * i64::from(k));
-                    for d in &sorted {
-                        let day =
-                            base + Duration::days(i64::from(d.days_since(*first_day_of_week)));
-                        if !emit(day) {
-                            break 'weeks;
-                        }
-                    }
-                }
-            }
-            Pattern::AbsoluteMonthly {
-                interval,
-                day_of_month,
-            } => {
-                month_steps(
-                    start,
-                    *interval,
-                    |y, m| clamp_day(y, m, *day_of_month),
-                    &mut emit,
-                );
-            }
-            Pattern::RelativeMonthly {
-                interval,
-                week,
-                day,
-            } => {
-                month_steps(
-                    start,
-                    *interval,
-                    |y, m| nth_day(y, m, *week, *day),
-                    &mut emit,
-                );
-            }
-            Pattern::AbsoluteYearly {
-                month,
-                day_of_month,
-            } => {
-                for y in start.year()..start.year().saturating_add(MAX_STEPS as i32 / 12) {
-                    let Some(d) = clamp_day(y, *month, *day_of_month) else {
-                        break;
-                    };
-                    if !emit(d) {
-                        break;
-                    }
-                }
-            }
-            Pattern::RelativeYearly { month, week, day } => {
-                for y in start.year()..start.year().saturating_add(MAX_STEPS as i32 / 12) {
-                    let Some(d) = nth_day(y, *month, *week, *day) else {
-                        break;
-                    };
-                    if !emit(d) {
-                        break;
-                    }
-                }
-            }
-        }
-        out
-    }
-}
-
-/// Steps through every `interval`-th month from the range start's month.
-fn month_steps(
-    start: NaiveDate,
-    interval: u32,
-    day_in: impl Fn(i32, u32) -> Option<NaiveDate>,
-    emit: &mut impl FnMut(NaiveDate) -> bool,
-) {
-    let Some(first_of_month) = start.with_day(1) else {
-        return;
-    };
-    let step = interval.max(1);
-    for k in 0..MAX_STEPS / 12 {
-        let Some(month) = first_of_month.checked_add_months(Months::new(k * step)) else {
-            return;
-        };
-        let Some(d) = day_in(month.year(), month.month()) else {
-            return;
-        };
-        if !emit(d) {
-            return;
-        }
-    }
-}
-
-fn days_in_month(y: i32, m: u32) -> Option<u32> {
-    let first = NaiveDate::from_ymd_opt(y, m, 1)?;
-    let next = first.checked_add_months(Months::new(1))?;
-    Some((next - first).num_days() as u32)
-}
-
-/// Day `day` of the month, or its last day when the month is shorter.
-fn clamp_day(y: i32, m: u32, day: u32) -> Option<NaiveDate> {
-    let len = days_in_month(y, m)?;
-    NaiveDate::from_ymd_opt(y, m, day.clamp(1, len))
-}
-
-/// The `week`-th day matching `sel` in the month.
-fn nth_day(y: i32, m: u32, week: WeekOfMonth, sel: DaySelector) -> Option<NaiveDate> {
-    let len = days_in_month(y, m)?;
-    let matching: Vec<NaiveDate> = (1..=len)
-        .filter_map(|d| NaiveDate::from_ymd_opt(y, m, d))
-        .filter(|d| sel.matches(d.weekday()))
-        .collect();
-    let pick = match week {
-        WeekOfMonth::First => matching.first(),
-        WeekOfMonth::Second => matching.get(1),
-        WeekOfMonth::Third => matching.get(2),
-        WeekOfMonth::Fourth => matching.get(3),
-        WeekOfMonth::Last => matching.last(),
-    };
-    pick.copied()
 }
 
 #[cfg(test)]

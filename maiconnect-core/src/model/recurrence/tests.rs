@@ -274,3 +274,104 @@ fn an_occurrence_ending_at_the_window_start_is_outside_it() {
         vec![11, 12]
     );
 }
+
+fn year_window(y: i32) -> (DateTime<Utc>, DateTime<Utc>) {
+    (
+        Utc.with_ymd_and_hms(y, 1, 1, 0, 0, 0).unwrap(),
+        Utc.with_ymd_and_hms(y + 1, 1, 1, 0, 0, 0).unwrap(),
+    )
+}
+
+#[test]
+fn a_series_started_decades_ago_still_reaches_the_window() {
+    // Issue #24, point 2: expansion jumps to the window instead of walking
+    // (and giving up) from the start.
+    let z = zone("Europe/Berlin");
+    let (from, to) = year_window(2026);
+    let daily = series(
+        Pattern::Daily { interval: 1 },
+        date(1970, 1, 1),
+        RangeEnd::NoEnd,
+        z,
+    );
+    let occ = daily.expand(&nine_to_ten(z, date(1970, 1, 1)), from, to);
+    assert_eq!(occ.len(), 365);
+    let before = (date(2026, 1, 1) - date(1970, 1, 1)).num_days() as u32;
+    assert_eq!(occ[0].index, before + 1);
+    assert_eq!(
+        z.local(occ[0].original_start).to_string(),
+        "2026-01-01 09:00:00"
+    );
+
+    let monthly = series(
+        Pattern::AbsoluteMonthly {
+            interval: 1,
+            day_of_month: 31,
+        },
+        date(1880, 1, 31),
+        RangeEnd::NoEnd,
+        z,
+    );
+    let occ = monthly.expand(&nine_to_ten(z, date(1880, 1, 31)), from, to);
+    assert_eq!(occ.len(), 12);
+    assert_eq!(occ[0].index, (2026 - 1880) * 12 + 1);
+    assert_eq!(z.local(occ[1].original_start).date(), date(2026, 2, 28));
+}
+
+#[test]
+fn jumping_keeps_the_count_of_a_numbered_series() {
+    // A series of N occurrences started decades ago counts from its start:
+    // 20,454 daily occurrences from 1970 end on 2025-12-31.
+    let z = Zone::UTC;
+    let (from, to) = year_window(2025);
+    let last = date(2025, 12, 31);
+    let n = (last - date(1970, 1, 1)).num_days() as u32 + 1;
+    let weekly_days = vec![Weekday::Tue, Weekday::Thu];
+    for (count, expected) in [(n, Some(last)), (n - 1, Some(last.pred_opt().unwrap()))] {
+        let r = series(
+            Pattern::Daily { interval: 1 },
+            date(1970, 1, 1),
+            RangeEnd::Numbered(count),
+            z,
+        );
+        let occ = r.expand(&nine_to_ten(z, date(1970, 1, 1)), from, to);
+        assert_eq!(occ.last().map(|o| o.original_start.date_naive()), expected);
+        assert_eq!(occ.last().map(|o| o.index), Some(count));
+        let found = r.find(&nine_to_ten(z, date(1970, 1, 1)), occ[0].original_start);
+        assert_eq!(found.map(|o| o.index), Some(occ[0].index));
+    }
+    // Weekly on two days from a Thursday: the first week holds one
+    // occurrence, every later week two.
+    let start = date(1970, 1, 1); // a Thursday
+    let r = series(
+        Pattern::Weekly {
+            interval: 3,
+            days: weekly_days,
+            first_day_of_week: Weekday::Mon,
+        },
+        start,
+        RangeEnd::Numbered(2000),
+        z,
+    );
+    let occ = r.expand(
+        &nine_to_ten(z, start),
+        year_window(1970).0,
+        year_window(2030).1,
+    );
+    assert_eq!(occ.len(), 2000);
+    assert!(
+        occ[1999].original_start > from,
+        "the count must reach into the window"
+    );
+    let windowed: Vec<u32> = r
+        .expand(&nine_to_ten(z, start), from, to)
+        .iter()
+        .map(|o| o.index)
+        .collect();
+    let expected: Vec<u32> = occ
+        .iter()
+        .filter(|o| o.original_start >= from && o.original_start < to)
+        .map(|o| o.index)
+        .collect();
+    assert_eq!(windowed, expected);
+}
