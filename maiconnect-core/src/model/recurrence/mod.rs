@@ -12,7 +12,7 @@ mod dates;
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use chrono::{DateTime, Days, Duration, NaiveDate, NaiveDateTime, NaiveTime, Utc, Weekday};
+use chrono::{DateTime, Days, Duration, NaiveDate, NaiveTime, Utc, Weekday};
 use serde::{Deserialize, Serialize};
 
 use crate::ids::ItemId;
@@ -272,18 +272,16 @@ impl Recurrence {
         self.zone.local(instant).date()
     }
 
-    /// Places an occurrence on `date`: the master's wall-clock start and
-    /// duration on that local date.
+    /// Places an occurrence on `date`: the master's wall-clock start on that
+    /// local date, lasting the master's elapsed time (not its wall-clock
+    /// span, which a DST change inside the master stretches or shrinks).
     fn place(&self, first: &When, date: NaiveDate) -> (DateTime<Utc>, When) {
         match first {
             When::Timed { start, end, .. } => {
-                let local_start = self.zone.local(*start);
-                let local_len = self.zone.local(*end) - local_start;
-                let s = date.and_time(local_start.time());
-                let e: NaiveDateTime = s + local_len;
-                let start = self.zone.instant(s);
-                let end = self.zone.instant(e);
-                (start, When::timed(start, end, self.zone))
+                let time = self.zone.local(*start).time();
+                let length = (*end - *start).max(Duration::zero());
+                let start = self.zone.instant(date.and_time(time));
+                (start, When::timed(start, start + length, self.zone))
             }
             When::AllDay { first_day, end_day } => {
                 let days = (*end_day - *first_day).num_days().max(1);

@@ -375,3 +375,86 @@ fn jumping_keeps_the_count_of_a_numbered_series() {
         .collect();
     assert_eq!(windowed, expected);
 }
+
+fn length(o: &Occurrence) -> Duration {
+    match o.when {
+        When::Timed { start, end, .. } => end - start,
+        When::AllDay { .. } => panic!("expected a timed occurrence"),
+    }
+}
+
+fn at(z: Zone, d: NaiveDate, h: u32, m: u32) -> DateTime<Utc> {
+    z.instant(d.and_hms_opt(h, m, 0).unwrap())
+}
+
+fn local_times(z: Zone, occ: &[Occurrence]) -> Vec<String> {
+    occ.iter()
+        .map(|o| z.local(o.when.start_instant(z)).format("%H:%M").to_string())
+        .collect()
+}
+
+#[test]
+fn occurrences_last_the_masters_elapsed_time_when_it_spans_a_dst_change() {
+    // Issue #24, point 3: 01:30 CET to 03:30 CEST on the spring-change day
+    // is one elapsed hour (two on the wall clock); every occurrence lasts
+    // one hour.
+    let z = zone("Europe/Berlin");
+    let spring = date(2026, 3, 29);
+    let first = When::timed(at(z, spring, 1, 30), at(z, spring, 3, 30), z);
+    let r = series(
+        Pattern::Daily { interval: 1 },
+        spring,
+        RangeEnd::Numbered(3),
+        z,
+    );
+    let occ = all(&r, &first);
+    assert_eq!(occ.len(), 3);
+    assert!(occ.iter().all(|o| length(o) == Duration::hours(1)));
+    // The autumn mirror: 01:30 CEST to 02:30 CET is two elapsed hours.
+    let autumn = date(2026, 10, 25);
+    let start = at(z, autumn, 1, 30);
+    let first = When::timed(start, start + Duration::hours(2), z);
+    assert_eq!(
+        z.local(start + Duration::hours(2))
+            .format("%H:%M")
+            .to_string(),
+        "02:30"
+    );
+    let r = series(
+        Pattern::Daily { interval: 1 },
+        autumn,
+        RangeEnd::Numbered(3),
+        z,
+    );
+    let occ = all(&r, &first);
+    assert!(occ.iter().all(|o| length(o) == Duration::hours(2)));
+    assert_eq!(local_times(z, &occ), vec!["01:30", "01:30", "01:30"]);
+}
+
+#[test]
+fn an_occurrence_whose_time_falls_in_a_gap_moves_forward_and_keeps_its_length() {
+    // Issue #24, point 4: Sundays 02:30–03:30 in Berlin; on 2026-03-29 the
+    // clocks jump from 02:00 to 03:00, so that occurrence starts at 03:30
+    // (the wall-clock time read with the offset before the gap) and still
+    // lasts an hour instead of being clamped to nothing.
+    let z = zone("Europe/Berlin");
+    let start = date(2026, 3, 22);
+    let first = When::timed(at(z, start, 2, 30), at(z, start, 3, 30), z);
+    let r = series(
+        Pattern::Weekly {
+            interval: 1,
+            days: vec![Weekday::Sun],
+            first_day_of_week: Weekday::Mon,
+        },
+        start,
+        RangeEnd::Numbered(3),
+        z,
+    );
+    let occ = all(&r, &first);
+    assert_eq!(local_times(z, &occ), vec!["02:30", "03:30", "02:30"]);
+    assert!(occ.iter().all(|o| length(o) == Duration::hours(1)));
+    assert_eq!(
+        occ[1].original_start,
+        Utc.with_ymd_and_hms(2026, 3, 29, 1, 30, 0).unwrap()
+    );
+}
