@@ -70,6 +70,7 @@ fn recurring(pattern: Pattern, end: RangeEnd) -> Appointment {
         zone: "Europe/Berlin".parse().expect("zone"),
         modified: vec![],
         deleted: vec![],
+        start_time: None,
     }));
     a
 }

@@ -101,6 +101,7 @@ fn weekly_series() -> Record {
         zone,
         modified: vec![],
         deleted: vec![],
+        start_time: None,
     }));
     Record::Appointment(a)
 }

@@ -11,10 +11,7 @@ fn sample(name: &str) -> Value {
 
 #[test]
 fn every_sample_in_the_reference_decodes() {
-    let dir = concat!(
-        env!("CARGO_MANIFEST_DIR"),
-        "/tests/samples"
-    );
+    let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/samples");
     let mut n = 0;
     for entry in std::fs::read_dir(dir).unwrap() {
         let path = entry.unwrap().path();

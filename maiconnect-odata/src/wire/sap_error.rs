@@ -249,10 +249,7 @@ mod tests {
     use super::*;
 
     fn sample(name: &str) -> Vec<u8> {
-        let path = format!(
-            "{}/tests/samples/{name}",
-            env!("CARGO_MANIFEST_DIR")
-        );
+        let path = format!("{}/tests/samples/{name}", env!("CARGO_MANIFEST_DIR"));
         std::fs::read(path).unwrap()
     }
 

@@ -7,6 +7,28 @@
 //! is an argument, not a clock read. It visits only the pattern dates near
 //! the window (see `dates.rs`), so a series begun decades ago is expanded as
 //! quickly as a new one and still numbered (and counted) from its start.
+//!
+//! # Times a DST change skips or repeats
+//!
+//! The rule, as Exchange, Outlook and RFC 5545 (§3.3.5) apply it:
+//!
+//! - A series has one wall-clock start time: [`Recurrence::start_time`] where
+//!   the source names it, else the local time of the master's start.
+//! - On a day where that time does not exist (inside a spring gap, such as
+//!   02:30 in Berlin on the last Sunday of March), the occurrence starts at
+//!   the instant that time names with the offset in force before the gap:
+//!   the wall clock reads later by the size of the gap (03:30). On every
+//!   other day the series is back at its own time.
+//! - A time that happens twice (autumn) is the earlier instant.
+//! - Every occurrence lasts the master's elapsed time, whatever the wall
+//!   clock does in between; nothing is clamped to zero length.
+//! - A master that starts in a gap can only be an instant after the gap.
+//!   Where the protocol still carries the intended time (Graph's
+//!   `start.dateTime` in `start.timeZone` is a local time), the adapter sets
+//!   `start_time` and the later occurrences keep it. EWS returns the
+//!   master's `Start` in UTC and its recurrence range starts on a date
+//!   (`xs:date`), so there the master's local time is the series' time: a
+//!   master that was moved by a gap before it reached us stays moved.
 
 mod dates;
 
@@ -34,6 +56,12 @@ pub struct Recurrence {
     pub modified: Vec<ModifiedOccurrence>,
     /// Original start instants of deleted occurrences.
     pub deleted: Vec<DateTime<Utc>>,
+    /// The series' own wall-clock start time in `zone`, where the source
+    /// names one; `None` takes the local time of the master's start. The
+    /// two differ only when the master's first day skips that time (see the
+    /// module documentation).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub start_time: Option<NaiveTime>,
 }
 
 /// The recurrence pattern (EWS `RecurrencePatternTypes`, without the task
@@ -272,13 +300,15 @@ impl Recurrence {
         self.zone.local(instant).date()
     }
 
-    /// Places an occurrence on `date`: the master's wall-clock start on that
+    /// Places an occurrence on `date`: the series' wall-clock start on that
     /// local date, lasting the master's elapsed time (not its wall-clock
     /// span, which a DST change inside the master stretches or shrinks).
     fn place(&self, first: &When, date: NaiveDate) -> (DateTime<Utc>, When) {
         match first {
             When::Timed { start, end, .. } => {
-                let time = self.zone.local(*start).time();
+                let time = self
+                    .start_time
+                    .unwrap_or_else(|| self.zone.local(*start).time());
                 let length = (*end - *start).max(Duration::zero());
                 let start = self.zone.instant(date.and_time(time));
                 (start, When::timed(start, start + length, self.zone))

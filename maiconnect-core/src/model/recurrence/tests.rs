@@ -16,6 +16,7 @@ fn series(pattern: Pattern, start: NaiveDate, end: RangeEnd, z: Zone) -> Recurre
         zone: z,
         modified: vec![],
         deleted: vec![],
+        start_time: None,
     }
 }
 
@@ -457,4 +458,37 @@ fn an_occurrence_whose_time_falls_in_a_gap_moves_forward_and_keeps_its_length() 
         occ[1].original_start,
         Utc.with_ymd_and_hms(2026, 3, 29, 1, 30, 0).unwrap()
     );
+}
+
+#[test]
+fn a_series_keeps_its_own_time_when_its_first_day_has_a_gap() {
+    // Issue #24, point 4: a daily series meant for 02:30 that starts on the
+    // spring-change day. Its master can only be an instant after the gap
+    // (03:30 CEST); the series' own time, where the source carries it, puts
+    // every later occurrence at 02:30 again.
+    let z = zone("Europe/Berlin");
+    let spring = date(2026, 3, 29);
+    let master = at(z, spring, 2, 30);
+    assert_eq!(z.local(master).format("%H:%M").to_string(), "03:30");
+    let first = When::timed(master, master + Duration::hours(1), z);
+    let mut r = series(
+        Pattern::Daily { interval: 1 },
+        spring,
+        RangeEnd::Numbered(3),
+        z,
+    );
+    // Without it, the master's instant is all there is to go by.
+    assert_eq!(local_times(z, &all(&r, &first)), vec!["03:30"; 3]);
+    r.start_time = NaiveTime::from_hms_opt(2, 30, 0);
+    let occ = all(&r, &first);
+    assert_eq!(local_times(z, &occ), vec!["03:30", "02:30", "02:30"]);
+    assert_eq!(occ[0].original_start, master);
+    assert!(occ.iter().all(|o| length(o) == Duration::hours(1)));
+    assert_eq!(r.find(&first, master).map(|o| o.index), Some(1));
+    // Stored series without the time read as before; with it, keep it.
+    let text = serde_json::to_string(&r).unwrap();
+    assert!(text.contains("\"start_time\":\"02:30:00\""), "{text}");
+    assert_eq!(serde_json::from_str::<Recurrence>(&text).unwrap(), r);
+    r.start_time = None;
+    assert!(!serde_json::to_string(&r).unwrap().contains("start_time"));
 }
