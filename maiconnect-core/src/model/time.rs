@@ -86,17 +86,28 @@ impl fmt::Display for Zone {
 
 impl FromStr for Zone {
     type Err = String;
-    /// Parses `Europe/Berlin` or `UTC+05:30` / `UTC-03:00`.
+    /// Parses an IANA name, canonical or link, old or new (`Europe/Berlin`,
+    /// `Asia/Kolkata`, `Asia/Calcutta`), a Windows time-zone id (`W. Europe
+    /// Standard Time`, read as its IANA zone), or `UTC+05:30` / `UTC-03:00`.
+    /// The error says what to write instead; nothing unknown becomes UTC.
     fn from_str(s: &str) -> Result<Self, String> {
         if let Some(rest) = s.strip_prefix("UTC").filter(|r| !r.is_empty()) {
-            return rest
-                .parse::<FixedOffset>()
-                .map(Zone::Fixed)
-                .map_err(|_| format!("{s:?} is not a UTC offset such as UTC+05:30"));
+            return rest.parse::<FixedOffset>().map(Zone::Fixed).map_err(|_| {
+                format!("{s:?} is not a UTC offset: write one such as UTC+05:30 or UTC-03:00")
+            });
         }
-        s.parse::<Tz>()
+        if let Ok(tz) = s.parse::<Tz>() {
+            return Ok(Zone::Iana(tz));
+        }
+        crate::model::zones::windows_to_iana(s)
             .map(Zone::Iana)
-            .map_err(|_| format!("{s:?} is not an IANA time zone such as Europe/Berlin"))
+            .ok_or_else(|| {
+                format!(
+                    "{s:?} is not a time zone: write an IANA name such as Europe/Berlin or \
+                     Asia/Kolkata, a Windows id such as W. Europe Standard Time, or an offset \
+                     such as UTC+05:30"
+                )
+            })
     }
 }
 
@@ -237,11 +248,32 @@ mod tests {
     }
 
     #[test]
-    fn zones_parse_iana_names_and_offsets() {
+    fn zones_parse_iana_names_windows_ids_and_offsets() {
         assert_eq!(berlin().to_string(), "Europe/Berlin");
         let india: Zone = "UTC+05:30".parse().unwrap();
         assert_eq!(india.to_string(), "UTC+05:30");
-        assert!("Mars/Olympus".parse::<Zone>().unwrap_err().contains("IANA"));
+        for name in [
+            "Asia/Kolkata",
+            "Asia/Calcutta",
+            "Europe/Kyiv",
+            "Europe/Kiev",
+        ] {
+            assert_eq!(name.parse::<Zone>().unwrap().to_string(), name);
+        }
+        let windows: Zone = "W. Europe Standard Time".parse().unwrap();
+        assert_eq!(windows, berlin());
+        let e = "Mars/Olympus".parse::<Zone>().unwrap_err();
+        assert!(e.contains("\"Mars/Olympus\" is not a time zone"), "{e}");
+        assert!(
+            e.contains("Europe/Berlin") && e.contains("UTC+05:30"),
+            "{e}"
+        );
+        assert!(
+            "UTC+25:00"
+                .parse::<Zone>()
+                .unwrap_err()
+                .contains("UTC-03:00")
+        );
     }
 
     #[test]
