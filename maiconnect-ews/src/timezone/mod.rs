@@ -6,7 +6,11 @@
 //! ([`maiconnect_core::model::zones`]), so that every adapter names zones
 //! the same way; this module writes and reads the EWS elements.
 
+mod custom;
 mod definition;
+mod rules;
+#[cfg(test)]
+mod tests;
 
 use chrono_tz::Tz;
 
