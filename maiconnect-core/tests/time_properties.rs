@@ -57,6 +57,7 @@ proptest! {
             zone: z,
             modified: vec![],
             deleted: vec![],
+            start_time: None,
         };
         let from = Utc.with_ymd_and_hms(2019, 1, 1, 0, 0, 0).unwrap();
         let to = Utc.with_ymd_and_hms(2031, 1, 1, 0, 0, 0).unwrap();
@@ -86,7 +87,7 @@ proptest! {
             Pattern::Daily { interval: 3 }
         };
         // 60 occurrences span at least one DST change in every DST zone.
-        let r = Recurrence { pattern, range: RecurrenceRange { start: d, end: RangeEnd::Numbered(60) }, zone: z, modified: vec![], deleted: vec![] };
+        let r = Recurrence { pattern, range: RecurrenceRange { start: d, end: RangeEnd::Numbered(60) }, zone: z, modified: vec![], deleted: vec![], start_time: None };
         let from = Utc.with_ymd_and_hms(2019, 1, 1, 0, 0, 0).unwrap();
         let to = Utc.with_ymd_and_hms(2032, 1, 1, 0, 0, 0).unwrap();
         let occ = r.expand(&first, from, to);

@@ -70,6 +70,7 @@ fn recurring(pattern: Pattern, end: RangeEnd) -> Appointment {
         zone: "Europe/Berlin".parse().expect("zone"),
         modified: vec![],
         deleted: vec![],
+        start_time: None,
     }));
     a
 }
@@ -135,8 +136,12 @@ fn requests() -> Vec<(String, Vec<u8>)> {
         time_zone: None,
         ..Headers::default()
     };
+    let troll = Headers {
+        time_zone: Some("Antarctica/Troll".parse().expect("zone")),
+        ..Headers::default()
+    };
     let berlin = Headers {
-        time_zone: Some("W. Europe Standard Time".into()),
+        time_zone: Some("Europe/Berlin".parse().expect("zone")),
         impersonate: Some("anna.berg@example.com".into()),
         ..Headers::default()
     };
@@ -196,6 +201,19 @@ fn requests() -> Vec<(String, Vec<u8>)> {
         }
         .envelope(&plain),
     );
+    add(
+        "finditem-timezonecontext-custom",
+        FindItem {
+            shape: ItemShape::id_only(),
+            view: View::Indexed {
+                offset: 0,
+                max: 100,
+            },
+            restriction: None,
+            folder: FolderRef::Id(ID.into()),
+        }
+        .envelope(&troll),
+    );
 
     // GetItem.
     for (name, folder) in [
@@ -247,7 +265,23 @@ fn requests() -> Vec<(String, Vec<u8>)> {
         );
         a
     };
+    // A zone no Windows zone matches goes with its own rules: Casey has
+    // fixed years, yearly rules and changes within a year.
+    let casey = {
+        let mut a = appointment();
+        a.when = When::timed(
+            start,
+            start + Duration::hours(1),
+            "Antarctica/Casey".parse().expect("zone"),
+        );
+        a
+    };
     let creates: Vec<(&str, Batch, SendInvitations)> = vec![
+        (
+            "createitem-calendaritem-custom-zone",
+            vec![(Record::Appointment(casey), None)],
+            SendInvitations::SendToNone,
+        ),
         (
             "createitem-calendaritem",
             vec![(Record::Appointment(appointment()), Some(key()))],

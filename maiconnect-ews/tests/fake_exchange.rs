@@ -101,6 +101,7 @@ fn weekly_series() -> Record {
         zone,
         modified: vec![],
         deleted: vec![],
+        start_time: None,
     }));
     Record::Appointment(a)
 }
@@ -328,4 +329,139 @@ async fn push_notifications_reach_the_callback_and_are_answered() {
     assert!(kinds.iter().any(|k| k == "Created"), "{kinds:?}");
     p.unsubscribe(&anna(), &sub.id).await.expect("unsubscribe");
     handle.shutdown().await.expect("shutdown");
+}
+
+/// The occurrence starts the fake's own calendar view gives for `[from,
+/// to)` (its expansion, in the zone it read from `StartTimeZone`).
+async fn calendar_view(
+    handle: &FakeExchangeHandle,
+    from: chrono::DateTime<Utc>,
+    to: chrono::DateTime<Utc>,
+) -> Vec<chrono::DateTime<Utc>> {
+    let headers = maiconnect_ews::soap::Headers {
+        impersonate: Some(ANNA.into()),
+        ..Default::default()
+    };
+    let fmt = |t: chrono::DateTime<Utc>| t.format("%Y-%m-%dT%H:%M:%SZ").to_string();
+    let view = format!(
+        r#"<m:FindItem Traversal="Shallow"><m:ItemShape><t:BaseShape>IdOnly</t:BaseShape><t:AdditionalProperties><t:FieldURI FieldURI="calendar:Start"/></t:AdditionalProperties></m:ItemShape><m:CalendarView StartDate="{}" EndDate="{}"/><m:ParentFolderIds><t:DistinguishedFolderId Id="calendar"/></m:ParentFolderIds></m:FindItem>"#,
+        fmt(from),
+        fmt(to)
+    );
+    let body = maiconnect_ews::soap::envelope(&headers, |w| {
+        w.raw(&view);
+    });
+    let reply = reqwest::Client::new()
+        .post(handle.ews_url())
+        .basic_auth("svc-maiconnect@example.com", Some("pw"))
+        .header("Content-Type", "text/xml; charset=utf-8")
+        .body(body)
+        .send()
+        .await
+        .expect("send")
+        .bytes()
+        .await
+        .expect("body");
+    let doc = maiconnect_ews::xml::Doc::parse(&reply).expect("xml");
+    doc.root()
+        .descendants_named("Start")
+        .iter()
+        .map(|s| {
+            chrono::DateTime::parse_from_rfc3339(s.text())
+                .expect("instant")
+                .with_timezone(&Utc)
+        })
+        .collect()
+}
+
+/// A weekly Monday 09:00 series from `first` in `zone`, six times.
+fn monday_nine(zone: Zone, first: NaiveDate) -> Record {
+    let start = zone.instant(first.and_hms_opt(9, 0, 0).expect("time"));
+    let mut a = maiconnect_core::model::Appointment::new(
+        "Monday sync",
+        When::timed(start, start + chrono::Duration::hours(1), zone),
+    );
+    a.recurrence = Some(Box::new(Recurrence {
+        pattern: Pattern::Weekly {
+            interval: 1,
+            days: vec![Weekday::Mon],
+            first_day_of_week: Weekday::Mon,
+        },
+        range: RecurrenceRange {
+            start: first,
+            end: RangeEnd::Numbered(6),
+        },
+        zone,
+        modified: vec![],
+        deleted: vec![],
+        start_time: None,
+    }));
+    Record::Appointment(a)
+}
+
+/// Issue #23: a series in `zone` reaches the fake Exchange in that zone
+/// (by Windows id, or as a custom definition), so the fake's own
+/// occurrences stay at 09:00 local time across the spring DST change, and
+/// the zone reads back as itself.
+async fn a_series_keeps_its_local_time_through_exchange(name: &str) {
+    let zone: Zone = name.parse().expect("zone");
+    let handle = fake().await;
+    let p = port(basic(&handle));
+    let mb = anna();
+    // Six Mondays from 16 March 2026: both sides of the EU change (29 March).
+    let first = NaiveDate::from_ymd_opt(2026, 3, 16).expect("date");
+    p.create(&mb, Folder::Calendar, &monday_nine(zone, first), None)
+        .await
+        .expect("create series");
+    let from = Utc
+        .with_ymd_and_hms(2026, 3, 1, 0, 0, 0)
+        .single()
+        .expect("t");
+    let to = from + chrono::Duration::days(60);
+    let starts = calendar_view(&handle, from, to).await;
+    assert_eq!(starts.len(), 6, "{name}: {starts:?}");
+    for s in &starts {
+        assert_eq!(
+            zone.local(*s).format("%a %H:%M").to_string(),
+            "Mon 09:00",
+            "{name}: the fake puts an occurrence at {s}"
+        );
+    }
+    let listed = p.list(&mb, Folder::Calendar, from, to).await.expect("list");
+    let Record::Appointment(master) = &listed[0].record else {
+        panic!("kind")
+    };
+    let back = master.when.zone().expect("timed");
+    for s in &starts {
+        assert_eq!(
+            back.offset_at(*s),
+            zone.offset_at(*s),
+            "{name} read back as {back}"
+        );
+    }
+    handle.shutdown().await.expect("shutdown");
+}
+
+#[tokio::test]
+async fn a_weekly_series_in_kyiv_keeps_its_local_time_through_exchange() {
+    a_series_keeps_its_local_time_through_exchange("Europe/Kyiv").await;
+}
+
+#[tokio::test]
+async fn a_weekly_series_in_kolkata_keeps_its_local_time_through_exchange() {
+    a_series_keeps_its_local_time_through_exchange("Asia/Kolkata").await;
+}
+
+#[tokio::test]
+async fn a_weekly_series_in_a_zone_without_windows_id_keeps_its_local_time() {
+    // Troll (UTC+0, UTC+2 in summer) has no Windows zone: it goes as a
+    // custom definition, which the fake validates against the schema.
+    a_series_keeps_its_local_time_through_exchange("Antarctica/Troll").await;
+}
+
+#[tokio::test]
+async fn a_custom_definition_with_many_groups_passes_the_schema() {
+    // Casey's definition has fixed years, yearly rules and changes within a
+    // year (AbsoluteDateTransition): the fake checks it against the schema.
+    a_series_keeps_its_local_time_through_exchange("Antarctica/Casey").await;
 }

@@ -152,14 +152,31 @@ impl HubConfig {
     /// Reads and checks a configuration file's text.
     pub fn from_toml(text: &str) -> Result<HubConfig, HubError> {
         let config: HubConfig = toml::from_str(text).map_err(|e| {
-            let place = match e.span() {
-                Some(span) => {
-                    let line = text.get(..span.start).unwrap_or(text).matches('\n').count() + 1;
-                    format!(" (line {line})")
+            let message = e.message().trim();
+            // A value refused inside the flattened policy has no span of
+            // its own; the line that holds the quoted value names its key.
+            let quoted = message
+                .strip_prefix('"')
+                .and_then(|rest| rest.find('"').map(|end| &message[..end + 2]));
+            let line = quoted
+                .and_then(|q| text.lines().position(|l| l.contains(q)))
+                .or_else(|| {
+                    e.span()
+                        .map(|span| text.get(..span.start).unwrap_or(text).matches('\n').count())
+                });
+            let place = match line {
+                Some(n) => {
+                    let shown = text.lines().nth(n).unwrap_or("").trim();
+                    format!(" (line {}: {shown})", n + 1)
                 }
                 None => String::new(),
             };
-            HubError::Config(format!("{}{place}", e.message().trim()))
+            let fix = if message.contains("is not a time zone") {
+                "; an unknown zone is never taken for UTC"
+            } else {
+                ""
+            };
+            HubError::Config(format!("{message}{place}{fix}"))
         })?;
         config.validate()?;
         Ok(config)
@@ -275,6 +292,33 @@ mod tests {
         assert!(e.to_string().contains("listen_on"), "{e}");
         let e = HubConfig::from_toml(&format!("{MINIMAL}\n[window]\ndays_fwd = 3\n")).unwrap_err();
         assert!(e.to_string().contains("days_fwd"), "{e}");
+    }
+
+    #[test]
+    fn an_unknown_time_zone_is_refused_with_its_key_and_the_fix() {
+        // Issue #23: never taken for UTC.
+        for (text, key) in [
+            (
+                MINIMAL.replace(
+                    "[hub]",
+                    "default_time_zone = \"Europe/Kiyv\"\n\n        [hub]",
+                ),
+                "default_time_zone",
+            ),
+            (
+                format!("{MINIMAL}        time_zone = \"India Time\"\n"),
+                "time_zone",
+            ),
+        ] {
+            let e = HubConfig::from_toml(&text).unwrap_err().to_string();
+            assert!(e.contains(key) && e.contains("is not a time zone"), "{e}");
+            assert!(
+                e.contains("Europe/Berlin") && e.contains("never taken for UTC"),
+                "{e}"
+            );
+        }
+        let text = format!("{MINIMAL}        time_zone = \"Asia/Kolkata\"\n");
+        assert!(HubConfig::from_toml(&text).is_ok());
     }
 
     #[test]

@@ -277,6 +277,20 @@ async fn the_admin_api_refuses_wrong_credentials_and_bad_requests() {
         ),
         (
             Method::POST,
+            "/admin/users",
+            json!({"employee": "4714", "mailbox": "dora@example.com", "environment": "onprem", "time_zone": "Europe/Kiyv"}),
+            400,
+            "time_zone: \"Europe/Kiyv\" is not a time zone",
+        ),
+        (
+            Method::PUT,
+            "/admin/settings",
+            json!({"default_time_zone": "Mars/Olympus"}),
+            422,
+            "default_time_zone: \"Mars/Olympus\" is not a time zone",
+        ),
+        (
+            Method::POST,
             "/admin/users/nobody@example.com/disable",
             Value::Null,
             404,

@@ -2,6 +2,7 @@
 //! appointments within the horizon, one per occurrence.
 
 use chrono::{DateTime, Datelike, Duration, Utc};
+use maiconnect_core::model::Zone;
 use maiconnect_fakes::exchange::control::spec::{ItemSpec, RecurrenceSpec};
 use maiconnect_fakes::exchange::state::ids::occurrence_id;
 use maiconnect_fakes::s4::ActivityKind;
@@ -96,4 +97,50 @@ async fn with_recurring_off_no_occurrence_goes_to_s4() {
             .is_empty()
     );
     assert_eq!(env.s4_all(ActivityKind::Appointment).len(), 1);
+}
+
+/// Issue #23: a weekly series in Kyiv (which CLDR lists as `Europe/Kiev`)
+/// and in Kolkata (`Asia/Calcutta`) reaches S/4 at 09:00 local time for
+/// every occurrence, across the DST change that 40 weeks always hold.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn weekly_series_in_kyiv_and_kolkata_keep_their_local_time() {
+    let env = Env::with(Setup::config(|c| {
+        c.policy.appointments.recurring.horizon_days = 400;
+    }))
+    .await;
+    env.quiet().await;
+    for (name, subject) in [
+        ("Europe/Kyiv", "Kyiv sync"),
+        ("Asia/Kolkata", "Kolkata sync"),
+    ] {
+        let zone: Zone = name.parse().expect("zone");
+        let day = next_monday().date_naive();
+        let first = zone.instant(day.and_hms_opt(9, 0, 0).expect("time"));
+        let spec = ItemSpec {
+            zone: Some(name.into()),
+            recurrence: Some(RecurrenceSpec {
+                pattern: "weekly".into(),
+                days: vec!["Monday".into()],
+                occurrences: Some(40),
+                ..RecurrenceSpec::default()
+            }),
+            ..meeting(subject, first)
+        };
+        env.outlook_create(ANNA, "calendar", &spec);
+        env.wait_s4(ActivityKind::Appointment, subject, 40).await;
+        let starts = starts(&env, subject);
+        for s in &starts {
+            assert_eq!(
+                zone.local(*s).format("%a %H:%M").to_string(),
+                "Mon 09:00",
+                "{name}: an S/4 appointment at {s}"
+            );
+        }
+        let offsets: std::collections::BTreeSet<_> = starts
+            .iter()
+            .map(|s| zone.offset_at(*s).local_minus_utc())
+            .collect();
+        let expected = if name == "Europe/Kyiv" { 2 } else { 1 };
+        assert_eq!(offsets.len(), expected, "{name}: {offsets:?}");
+    }
 }

@@ -12,6 +12,7 @@ pub mod partner;
 pub mod recurrence;
 pub mod task;
 pub mod time;
+pub mod zones;
 
 pub use appointment::Appointment;
 pub use attachment::{Attachment, AttachmentContent, AttachmentKey};

@@ -86,17 +86,28 @@ impl fmt::Display for Zone {
 
 impl FromStr for Zone {
     type Err = String;
-    /// Parses `Europe/Berlin` or `UTC+05:30` / `UTC-03:00`.
+    /// Parses an IANA name, canonical or link, old or new (`Europe/Berlin`,
+    /// `Asia/Kolkata`, `Asia/Calcutta`), a Windows time-zone id (`W. Europe
+    /// Standard Time`, read as its IANA zone), or `UTC+05:30` / `UTC-03:00`.
+    /// The error says what to write instead; nothing unknown becomes UTC.
     fn from_str(s: &str) -> Result<Self, String> {
         if let Some(rest) = s.strip_prefix("UTC").filter(|r| !r.is_empty()) {
-            return rest
-                .parse::<FixedOffset>()
-                .map(Zone::Fixed)
-                .map_err(|_| format!("{s:?} is not a UTC offset such as UTC+05:30"));
+            return rest.parse::<FixedOffset>().map(Zone::Fixed).map_err(|_| {
+                format!("{s:?} is not a UTC offset: write one such as UTC+05:30 or UTC-03:00")
+            });
         }
-        s.parse::<Tz>()
+        if let Ok(tz) = s.parse::<Tz>() {
+            return Ok(Zone::Iana(tz));
+        }
+        crate::model::zones::windows_to_iana(s)
             .map(Zone::Iana)
-            .map_err(|_| format!("{s:?} is not an IANA time zone such as Europe/Berlin"))
+            .ok_or_else(|| {
+                format!(
+                    "{s:?} is not a time zone: write an IANA name such as Europe/Berlin or \
+                     Asia/Kolkata, a Windows id such as W. Europe Standard Time, or an offset \
+                     such as UTC+05:30"
+                )
+            })
     }
 }
 
@@ -189,9 +200,13 @@ impl When {
         }
     }
 
-    /// Whether the span overlaps `[from, to)`.
+    /// Whether the span overlaps the half-open window `[from, to)`: it
+    /// starts before `to` and ends after `from`. A span that ends exactly at
+    /// `from` lies before the window, one that starts at `to` after it; a
+    /// span of no length is a point, inside when `from <= start < to`.
     pub fn overlaps(&self, from: DateTime<Utc>, to: DateTime<Utc>, zone: Zone) -> bool {
-        self.start_instant(zone) < to && self.end_instant(zone) >= from
+        let (start, end) = (self.start_instant(zone), self.end_instant(zone));
+        start < to && (end > from || start >= from)
     }
 
     /// The zone a timed span was entered in (`None` for all-day spans).
@@ -233,11 +248,32 @@ mod tests {
     }
 
     #[test]
-    fn zones_parse_iana_names_and_offsets() {
+    fn zones_parse_iana_names_windows_ids_and_offsets() {
         assert_eq!(berlin().to_string(), "Europe/Berlin");
         let india: Zone = "UTC+05:30".parse().unwrap();
         assert_eq!(india.to_string(), "UTC+05:30");
-        assert!("Mars/Olympus".parse::<Zone>().unwrap_err().contains("IANA"));
+        for name in [
+            "Asia/Kolkata",
+            "Asia/Calcutta",
+            "Europe/Kyiv",
+            "Europe/Kiev",
+        ] {
+            assert_eq!(name.parse::<Zone>().unwrap().to_string(), name);
+        }
+        let windows: Zone = "W. Europe Standard Time".parse().unwrap();
+        assert_eq!(windows, berlin());
+        let e = "Mars/Olympus".parse::<Zone>().unwrap_err();
+        assert!(e.contains("\"Mars/Olympus\" is not a time zone"), "{e}");
+        assert!(
+            e.contains("Europe/Berlin") && e.contains("UTC+05:30"),
+            "{e}"
+        );
+        assert!(
+            "UTC+25:00"
+                .parse::<Zone>()
+                .unwrap_err()
+                .contains("UTC-03:00")
+        );
     }
 
     #[test]
@@ -267,6 +303,27 @@ mod tests {
         let w = When::all_day(d, 2);
         assert_eq!(w.to_string(), "2026-05-03–2026-05-04 (all day)");
         assert_eq!(When::all_day(d, 0).to_string(), "2026-05-03 (all day)");
+    }
+
+    #[test]
+    fn the_window_is_half_open_at_both_ends() {
+        // Issue #24, point 1: a span that ends exactly when the window
+        // starts is outside `[from, to)`, like one that starts at `to`.
+        let at = |h| Utc.with_ymd_and_hms(2026, 1, 5, h, 0, 0).unwrap();
+        let nine_to_ten = When::timed(at(9), at(10), Zone::UTC);
+        assert!(!nine_to_ten.overlaps(at(10), at(11), Zone::UTC));
+        assert!(!nine_to_ten.overlaps(at(8), at(9), Zone::UTC));
+        assert!(nine_to_ten.overlaps(at(9), at(10), Zone::UTC));
+        assert!(nine_to_ten.overlaps(at(8), at(11), Zone::UTC));
+        // A span of no length is a point: inside when the window holds it.
+        let point = When::timed(at(10), at(10), Zone::UTC);
+        assert!(point.overlaps(at(10), at(11), Zone::UTC));
+        assert!(!point.overlaps(at(9), at(10), Zone::UTC));
+        // An all-day span ends at midnight of its end day.
+        let day = When::all_day(NaiveDate::from_ymd_opt(2026, 1, 5).unwrap(), 1);
+        let midnight = at(0) + Duration::days(1);
+        assert!(!day.overlaps(midnight, midnight + Duration::hours(1), Zone::UTC));
+        assert!(day.overlaps(midnight - Duration::hours(1), midnight, Zone::UTC));
     }
 
     #[test]

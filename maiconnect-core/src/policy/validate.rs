@@ -57,19 +57,16 @@ impl PolicyError {
             Some(span) => {
                 let upto = text.get(..span.start).unwrap_or(text);
                 let line = upto.matches('\n').count() + 1;
-                let snippet = text
-                    .get(span)
-                    .unwrap_or("")
-                    .lines()
-                    .next()
-                    .unwrap_or("")
-                    .trim();
+                // The whole line, so that a bad value shows its key.
+                let snippet = text.lines().nth(line - 1).unwrap_or("").trim();
                 format!("line {line} ({snippet})")
             }
             None => "(configuration)".into(),
         };
         let fix = if msg.contains("unknown field") {
             "remove the key or correct its spelling; the message lists the keys allowed here"
+        } else if msg.contains("is not a time zone") || msg.contains("is not a UTC offset") {
+            "write the zone as the message says; an unknown zone is never taken for UTC"
         } else {
             "correct the value to the type the key expects (see the README's configuration section)"
         };
@@ -522,6 +519,39 @@ mod tests {
         )
         .unwrap_err();
         assert!(e.to_string().contains("business partner number"), "{e}");
+    }
+
+    #[test]
+    fn an_unknown_time_zone_is_refused_with_its_key_and_the_fix() {
+        // Issue #23: never replaced by UTC.
+        for (text, key) in [
+            (
+                GOOD.replace("Europe/Berlin", "Europe/Kiyv"),
+                "default_time_zone",
+            ),
+            (
+                format!("{GOOD}        time_zone = \"India Time\"\n"),
+                "time_zone",
+            ),
+        ] {
+            let e = Policy::from_toml(&text).unwrap_err();
+            let p = &e.problems[0];
+            assert!(p.key.contains(key), "{p}");
+            assert!(p.problem.contains("is not a time zone"), "{p}");
+            assert!(p.problem.contains("Europe/Berlin"), "{p}");
+            assert!(p.fix.contains("never taken for UTC"), "{p}");
+        }
+        // Old and new names, links and Windows ids are all accepted.
+        for zone in [
+            "Asia/Calcutta",
+            "Asia/Kolkata",
+            "Europe/Kyiv",
+            "India Standard Time",
+        ] {
+            let text = format!("{GOOD}        time_zone = \"{zone}\"\n");
+            let p = Policy::from_toml(&text).unwrap();
+            assert!(p.users[0].time_zone.is_some(), "{zone}");
+        }
     }
 
     #[test]

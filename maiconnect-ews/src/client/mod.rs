@@ -15,7 +15,6 @@ use crate::auth::{Credentials, TokenCache, basic_header, parse_token_response};
 use crate::error::{EwsError, http_hint};
 use crate::operations::{Context, CreateItem, DeleteType, Operation, SendInvitations};
 use crate::soap::{Headers, ServerVersion};
-use crate::timezone::zone_to_windows;
 
 /// Everything the client needs, as plain values.
 #[derive(Debug, Clone)]
@@ -128,11 +127,7 @@ impl EwsClient {
         Headers {
             version: self.config.server_version.clone(),
             impersonate: (!mailbox.is_empty()).then(|| mailbox.to_owned()),
-            time_zone: Some(
-                zone_to_windows(self.config.time_zone)
-                    .unwrap_or("UTC")
-                    .to_owned(),
-            ),
+            time_zone: Some(self.config.time_zone),
         }
     }
 

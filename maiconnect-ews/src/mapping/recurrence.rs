@@ -221,6 +221,9 @@ pub fn read_recurrence(
         zone,
         modified,
         deleted,
+        // EWS names the master's start as an instant only (see the core's
+        // rule for times in a DST gap).
+        start_time: None,
     })
 }
 
@@ -360,6 +363,7 @@ mod tests {
                 zone,
                 modified: vec![],
                 deleted: vec![],
+                start_time: None,
             };
             let mut w = XmlWriter::new();
             w.raw("<t:CalendarItem xmlns:t=\"t\">");

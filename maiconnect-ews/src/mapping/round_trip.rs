@@ -93,6 +93,7 @@ fn appointments_round_trip() {
         zone: berlin,
         modified: vec![],
         deleted: vec![],
+        start_time: None,
     }));
     // GetItem reports the series type; CreateItem does not write it.
     let mut w = XmlWriter::new();

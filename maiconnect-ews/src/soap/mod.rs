@@ -12,7 +12,10 @@ pub use read::{
     response_messages,
 };
 
+use maiconnect_core::model::Zone;
+
 use crate::error::EwsError;
+use crate::timezone::write_zone;
 use crate::xml::XmlWriter;
 
 /// The SOAP 1.1 envelope namespace.
@@ -95,8 +98,9 @@ pub struct Headers {
     /// `PrimarySmtpAddress`); also goes into the `X-AnchorMailbox` HTTP
     /// header.
     pub impersonate: Option<String>,
-    /// The Windows time-zone id of `TimeZoneContext`, if sent.
-    pub time_zone: Option<String>,
+    /// The zone of `TimeZoneContext`, if sent: by its Windows id, or as a
+    /// custom definition when it has none (see [`crate::timezone::write_zone`]).
+    pub time_zone: Option<Zone>,
 }
 
 impl Default for Headers {
@@ -104,7 +108,7 @@ impl Default for Headers {
         Headers {
             version: ServerVersion::default(),
             impersonate: None,
-            time_zone: Some("UTC".into()),
+            time_zone: Some(Zone::UTC),
         }
     }
 }
@@ -127,10 +131,10 @@ impl Headers {
                 .close("t:ConnectingSID")
                 .close("t:ExchangeImpersonation");
         }
-        if let Some(tz) = &self.time_zone {
-            w.open("t:TimeZoneContext", &[])
-                .empty("t:TimeZoneDefinition", &[("Id", tz)])
-                .close("t:TimeZoneContext");
+        if let Some(zone) = self.time_zone {
+            w.open("t:TimeZoneContext", &[]);
+            write_zone(w, "t:TimeZoneDefinition", zone);
+            w.close("t:TimeZoneContext");
         }
         w.close("soap:Header");
     }
@@ -165,7 +169,7 @@ mod tests {
         let h = Headers {
             version: "Exchange2016".parse().unwrap(),
             impersonate: Some("anna@example.com".into()),
-            time_zone: Some("W. Europe Standard Time".into()),
+            time_zone: Some("Europe/Berlin".parse().unwrap()),
         };
         let xml = String::from_utf8(envelope(&h, |w| {
             w.empty("m:GetItem", &[]);
@@ -177,6 +181,16 @@ mod tests {
         ));
         assert!(xml.contains("<t:TimeZoneDefinition Id=\"W. Europe Standard Time\"/>"));
         assert!(xml.contains("<soap:Body><m:GetItem/></soap:Body>"));
+        // A zone no Windows zone matches goes with its own rules, not as UTC.
+        let troll = Headers {
+            time_zone: Some("Antarctica/Troll".parse().unwrap()),
+            ..h
+        };
+        let xml = String::from_utf8(envelope(&troll, |_| {})).unwrap();
+        assert!(
+            xml.contains("<t:TimeZoneContext><t:TimeZoneDefinition Id=\"Antarctica/Troll\""),
+            "{xml}"
+        );
         assert_eq!(ServerVersion::default().as_str(), "Exchange2013_SP1");
         assert!("Exchange2099".parse::<ServerVersion>().is_err());
     }

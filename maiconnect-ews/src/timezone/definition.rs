@@ -3,10 +3,15 @@
 //!
 //! See <https://learn.microsoft.com/en-us/exchange/client-developer/web-service-reference/timezonedefinition>.
 
-use chrono::{Datelike, FixedOffset, NaiveDate, TimeZone, Utc, Weekday};
+use std::ops::RangeInclusive;
+
+use chrono::{DateTime, Duration, FixedOffset, TimeZone, Utc};
 use chrono_tz::Tz;
 use maiconnect_core::model::Zone;
+use maiconnect_core::model::zones::{CHECKED_YEARS, offset_at, offset_changes};
 
+use super::custom;
+use super::rules::Definition;
 use super::{golden_zones, windows_to_iana, zone_to_windows};
 use crate::xml::{Node, XmlWriter};
 
@@ -49,221 +54,121 @@ pub fn parse_duration_seconds(s: &str) -> Option<i64> {
     Some(sign * total)
 }
 
-/// An `xs:duration` of a bias in seconds: `-PT5H30M`.
-fn duration_text(seconds: i64) -> String {
+/// An `xs:duration` of a bias or a time of day in seconds: `-PT5H30M`.
+pub(crate) fn duration_text(seconds: i64) -> String {
     let sign = if seconds < 0 { "-" } else { "" };
     let s = seconds.abs();
-    let (h, m) = (s / 3600, (s % 3600) / 60);
-    if m == 0 {
-        format!("{sign}PT{h}H")
-    } else {
-        format!("{sign}PT{h}H{m}M")
+    let (h, m, sec) = (s / 3600, (s % 3600) / 60, s % 60);
+    match (m, sec) {
+        (0, 0) => format!("{sign}PT{h}H"),
+        (_, 0) => format!("{sign}PT{h}H{m}M"),
+        _ => format!("{sign}PT{h}H{m}M{sec}S"),
     }
 }
 
 /// Reads a `TimeZoneDefinition`-typed element into a zone: by its Windows
-/// id, by the Windows id inside its period ids, or by matching its offsets
-/// and transition rules against the known zones; an unmatched definition
-/// falls back to its fixed standard offset (with a warning).
+/// id; by its IANA name (the id of the custom definitions [`write_zone`]
+/// writes); by the Windows id inside its period ids; else by its rules,
+/// taking the first zone (Windows zones first, then every IANA zone) whose
+/// UTC offsets equal the definition's throughout [`CHECKED_YEARS`]. A
+/// definition nothing matches falls back to its fixed standard offset (with
+/// a warning), never to UTC.
 pub fn read_zone(node: Node<'_, '_>) -> Option<Zone> {
-    if let Some(id) = node.attr("Id")
-        && let Some(tz) = windows_to_iana(&id)
-    {
-        return Some(Zone::Iana(tz));
+    if let Some(id) = node.attr("Id") {
+        if let Some(tz) = windows_to_iana(&id) {
+            return Some(Zone::Iana(tz));
+        }
+        if let Ok(tz) = id.trim().parse::<Tz>() {
+            return Some(Zone::Iana(tz));
+        }
     }
-    let periods: Vec<(String, String, i64)> = node
-        .child("Periods")?
-        .children_named("Period")
-        .filter_map(|p| {
-            let bias = parse_duration_seconds(&p.attr("Bias")?)?;
-            Some((
-                p.attr("Name").unwrap_or_default().into_owned(),
-                p.attr("Id").unwrap_or_default().into_owned(),
-                bias,
-            ))
-        })
-        .collect();
-    for (_, id, _) in &periods {
+    let definition = Definition::read(node)?;
+    for p in &definition.periods {
         // "trule:Microsoft/Registry/W. Europe Standard Time/2006-Standard"
-        if let Some(rest) = id.split("Microsoft/Registry/").nth(1)
+        if let Some(rest) = p.id.split("Microsoft/Registry/").nth(1)
             && let Some(win) = rest.split('/').next()
             && let Some(tz) = windows_to_iana(win)
         {
             return Some(Zone::Iana(tz));
         }
     }
-    let standard = periods
-        .iter()
-        .find(|p| p.0.eq_ignore_ascii_case("Standard"))
-        .or_else(|| periods.first())?;
-    let std_offset = -standard.2;
-    let daylight = periods
-        .iter()
-        .find(|p| p.0.eq_ignore_ascii_case("Daylight"))
-        .map(|p| -p.2);
-    let rules = transition_rules(node, &periods);
-    if let Some(tz) = match_zone(std_offset, daylight, &rules) {
+    if let Some(tz) = matching_zone(&definition) {
         return Some(Zone::Iana(tz));
     }
-    let fixed = FixedOffset::east_opt(std_offset as i32)?;
+    let standard = definition
+        .periods
+        .iter()
+        .find(|p| p.name == "Standard")
+        .or(definition.periods.first())?;
+    let fixed = FixedOffset::east_opt(i32::try_from(standard.offset).ok()?)?;
     tracing::warn!(
-        zone = node.attr("Name").as_deref().unwrap_or(""),
+        zone = %definition.name,
         offset = %fixed,
         "time zone definition matches no known zone; using its fixed standard offset"
     );
     Some(Zone::Fixed(fixed))
 }
 
-/// A yearly transition: to daylight (`true`) or standard time on the
-/// `occurrence`-th (`-1` last) `weekday` of `month`.
-#[derive(Debug, Clone, Copy)]
-struct Rule {
-    to_daylight: bool,
-    month: u32,
-    weekday: Weekday,
-    occurrence: i32,
-}
-
-fn transition_rules(node: Node<'_, '_>, periods: &[(String, String, i64)]) -> Vec<Rule> {
-    let Some(groups) = node.child("TransitionsGroups") else {
-        return Vec::new();
+/// Whether the definition gives `tz`'s offset at every instant of `years`.
+pub(crate) fn definition_agrees(d: &Definition, tz: Tz, years: RangeInclusive<i32>) -> bool {
+    let year = |y: i32| Utc.with_ymd_and_hms(y, 1, 1, 0, 0, 0).single();
+    let (Some(from), Some(to)) = (year(*years.start()), year(years.end() + 1)) else {
+        return false;
     };
-    let mut out = Vec::new();
-    // The last group holds the rules in force now.
-    if let Some(group) = groups.children_named("TransitionsGroup").last() {
-        for t in group.children_named("RecurringDayTransition") {
-            let target = t.child_text("To").unwrap_or("");
-            let to_daylight = periods
-                .iter()
-                .any(|(name, id, _)| id == target && name.eq_ignore_ascii_case("Daylight"));
-            let (Some(month), Some(day), Some(occ)) = (
-                t.child_text("Month").and_then(|m| m.parse().ok()),
-                t.child_text("DayOfWeek").and_then(parse_weekday),
-                t.child_text("Occurrence").and_then(|o| o.parse().ok()),
-            ) else {
-                continue;
-            };
-            out.push(Rule {
-                to_daylight,
-                month,
-                weekday: day,
-                occurrence: occ,
-            });
-        }
-    }
-    out
+    // Both sides are constant between their changes: compare at every
+    // change of either, and just before it.
+    let mut instants = vec![from];
+    instants.extend(d.breakpoints(*years.start(), *years.end()));
+    instants.extend(offset_changes(tz, from, to).into_iter().map(|c| c.at));
+    let offsets = d.offsets();
+    instants
+        .into_iter()
+        .filter(|t| (from..to).contains(t))
+        .flat_map(|t| {
+            [t - Duration::seconds(1), t]
+                .into_iter()
+                .filter(move |x| *x >= from)
+        })
+        .all(|t| offsets.at(t) == Some(i64::from(offset_at(tz, t).local_minus_utc())))
 }
 
-fn parse_weekday(s: &str) -> Option<Weekday> {
-    Some(match s {
-        "Sunday" => Weekday::Sun,
-        "Monday" => Weekday::Mon,
-        "Tuesday" => Weekday::Tue,
-        "Wednesday" => Weekday::Wed,
-        "Thursday" => Weekday::Thu,
-        "Friday" => Weekday::Fri,
-        "Saturday" => Weekday::Sat,
-        _ => return None,
-    })
-}
-
-fn rule_date(year: i32, r: &Rule) -> Option<NaiveDate> {
-    let first = NaiveDate::from_ymd_opt(year, r.month, 1)?;
-    let days: Vec<NaiveDate> = first
-        .iter_days()
-        .take_while(|d| d.month() == r.month)
-        .filter(|d| d.weekday() == r.weekday)
+/// The first zone whose offsets the definition keeps: the Windows zones in
+/// CLDR order, then every IANA zone (a cheap look at two days first).
+fn matching_zone(d: &Definition) -> Option<Tz> {
+    let probes: Vec<DateTime<Utc>> = [(2026, 1, 15), (2026, 7, 15)]
+        .iter()
+        .filter_map(|(y, m, day)| Utc.with_ymd_and_hms(*y, *m, *day, 12, 0, 0).single())
         .collect();
-    if r.occurrence < 0 || r.occurrence as usize > days.len() {
-        days.last().copied()
-    } else {
-        days.get((r.occurrence.max(1) - 1) as usize).copied()
-    }
+    let offsets = d.offsets();
+    let wanted: Vec<Option<i64>> = probes.iter().map(|t| offsets.at(*t)).collect();
+    golden_zones()
+        .iter()
+        .map(|(_, tz)| *tz)
+        .chain(chrono_tz::TZ_VARIANTS)
+        .filter(|tz| {
+            probes
+                .iter()
+                .zip(&wanted)
+                .all(|(t, w)| *w == Some(i64::from(offset_at(*tz, *t).local_minus_utc())))
+        })
+        .find(|tz| definition_agrees(d, *tz, CHECKED_YEARS))
 }
 
-/// The reference year for matching rules against the zone database.
-const REFERENCE_YEAR: i32 = 2026;
-
-fn offset_on(tz: Tz, date: NaiveDate) -> Option<i64> {
-    let noon = date.and_hms_opt(12, 0, 0)?;
-    let t = Utc.from_utc_datetime(&noon);
-    Some(i64::from(
-        chrono::Offset::fix(&tz.offset_from_utc_datetime(&t.naive_utc())).local_minus_utc(),
-    ))
-}
-
-fn match_zone(std_offset: i64, daylight: Option<i64>, rules: &[Rule]) -> Option<Tz> {
-    let jan = NaiveDate::from_ymd_opt(REFERENCE_YEAR, 1, 15)?;
-    let jul = NaiveDate::from_ymd_opt(REFERENCE_YEAR, 7, 15)?;
-    golden_zones().iter().map(|(_, tz)| *tz).find(|tz| {
-        let (Some(a), Some(b)) = (offset_on(*tz, jan), offset_on(*tz, jul)) else {
-            return false;
-        };
-        match daylight.filter(|d| *d != std_offset && !rules.is_empty()) {
-            None => a == std_offset && b == std_offset,
-            Some(dst) => {
-                let offsets_fit = (a == std_offset && b == dst) || (a == dst && b == std_offset);
-                offsets_fit
-                    && rules.iter().all(|r| {
-                        let Some(d) = rule_date(REFERENCE_YEAR, r) else {
-                            return false;
-                        };
-                        let (before, after) = (
-                            offset_on(*tz, d - chrono::Duration::days(1)),
-                            offset_on(*tz, d + chrono::Duration::days(1)),
-                        );
-                        let (from, to) = if r.to_daylight {
-                            (std_offset, dst)
-                        } else {
-                            (dst, std_offset)
-                        };
-                        before == Some(from) && after == Some(to)
-                    })
-            }
-        }
-    })
-}
-
-/// Writes `zone` as the element `name` (`t:StartTimeZone`, …): by Windows
-/// id where it has one, else as a custom definition with one fixed period.
+/// Writes `zone` as the element `name` (`t:StartTimeZone`,
+/// `t:TimeZoneDefinition`, …): by its Windows id where a Windows zone keeps
+/// its offsets, else as a custom definition with the zone's own periods and
+/// transitions (see `custom.rs`); a fixed offset as a definition of one
+/// period.
 pub fn write_zone(w: &mut XmlWriter, name: &str, zone: Zone) {
     if let Some(id) = zone_to_windows(zone) {
         w.empty(name, &[("Id", id)]);
         return;
     }
-    let offset = match zone {
-        Zone::Fixed(off) => i64::from(off.local_minus_utc()),
-        Zone::Iana(_) => 0,
+    let definition = match zone {
+        Zone::Iana(tz) => custom::definition(tz),
+        Zone::Fixed(off) => custom::fixed_definition(i64::from(off.local_minus_utc())),
     };
-    let label = format!("UTC{}", zone_offset_label(offset));
-    let id = format!("maiconnect/{label}");
-    let bias = duration_text(-offset);
-    w.open(name, &[("Id", &id), ("Name", &label)])
-        .open("t:Periods", &[])
-        .empty(
-            "t:Period",
-            &[("Bias", &bias), ("Name", "Standard"), ("Id", "std")],
-        )
-        .close("t:Periods")
-        .open("t:TransitionsGroups", &[])
-        .open("t:TransitionsGroup", &[("Id", "0")])
-        .open("t:Transition", &[])
-        .leaf_with("t:To", &[("Kind", "Period")], "std")
-        .close("t:Transition")
-        .close("t:TransitionsGroup")
-        .close("t:TransitionsGroups")
-        .open("t:Transitions", &[])
-        .open("t:Transition", &[])
-        .leaf_with("t:To", &[("Kind", "Group")], "0")
-        .close("t:Transition")
-        .close("t:Transitions")
-        .close(name);
-}
-
-fn zone_offset_label(seconds: i64) -> String {
-    let sign = if seconds < 0 { '-' } else { '+' };
-    let s = seconds.abs();
-    format!("{sign}{:02}:{:02}", s / 3600, (s % 3600) / 60)
+    definition.write(w, name);
 }
 
 #[cfg(test)]

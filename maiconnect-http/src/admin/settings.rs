@@ -6,6 +6,7 @@ use axum::Json;
 use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
+use maiconnect_core::model::Zone;
 use maiconnect_core::policy::Policy;
 
 use crate::admin::fail;
@@ -31,6 +32,12 @@ pub fn merge_settings(base: &Policy, body: &[u8]) -> Result<Policy, String> {
             "users and environments are changed through /admin/users and the configuration file"
                 .into(),
         );
+    }
+    // Named here, because serde's message would not say which key it was.
+    if let Some(zone) = o.get("default_time_zone").and_then(|z| z.as_str()) {
+        zone.parse::<Zone>().map_err(|e| {
+            format!("default_time_zone: {e}; an unknown zone is never taken for UTC")
+        })?;
     }
     o.insert(
         "users".into(),
@@ -73,5 +80,31 @@ pub async fn put(State(hub): State<Arc<Hub>>, body: axum::body::Bytes) -> Respon
             e.to_string(),
             "check the state store",
         ),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn an_unknown_default_zone_is_refused_by_its_key() {
+        // Issue #23: reported with the key and what to write, not UTC.
+        let e = merge_settings(
+            &Policy::default(),
+            br#"{"default_time_zone": "Europe/Kiyv"}"#,
+        )
+        .unwrap_err();
+        assert!(
+            e.starts_with("default_time_zone: \"Europe/Kiyv\" is not a time zone"),
+            "{e}"
+        );
+        assert!(e.contains("Europe/Berlin"), "{e}");
+        let p = merge_settings(
+            &Policy::default(),
+            br#"{"default_time_zone": "Asia/Calcutta"}"#,
+        )
+        .unwrap();
+        assert_eq!(p.default_time_zone.to_string(), "Asia/Calcutta");
     }
 }

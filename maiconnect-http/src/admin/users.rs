@@ -67,8 +67,9 @@ pub struct NewUser {
     environment: EnvironmentName,
     #[serde(default = "yes")]
     enabled: bool,
+    /// Parsed after the rest, so that an unknown zone is named by its key.
     #[serde(default)]
-    time_zone: Option<Zone>,
+    time_zone: Option<String>,
 }
 
 fn yes() -> bool {
@@ -108,6 +109,16 @@ pub async fn add(State(hub): State<Arc<Hub>>, body: axum::body::Bytes) -> Respon
             );
         }
     };
+    let time_zone = match new.time_zone.as_deref().map(str::parse::<Zone>).transpose() {
+        Ok(z) => z,
+        Err(e) => {
+            return fail(
+                StatusCode::BAD_REQUEST,
+                format!("not a user: time_zone: {e}"),
+                "give time_zone as the message says, or leave it out for the default zone; an unknown zone is never taken for UTC",
+            );
+        }
+    };
     let mut policy = (*hub.policy()).clone();
     if policy.user(&new.mailbox).is_some() {
         return fail(
@@ -121,7 +132,7 @@ pub async fn add(State(hub): State<Arc<Hub>>, body: axum::body::Bytes) -> Respon
         mailbox: new.mailbox,
         environment: new.environment,
         enabled: new.enabled,
-        time_zone: new.time_zone,
+        time_zone,
     });
     match apply(&hub, policy) {
         r if r.status() == StatusCode::NO_CONTENT => StatusCode::CREATED.into_response(),

@@ -126,6 +126,7 @@ pub fn to_core(rec: &Element, zone: Zone) -> Option<Recurrence> {
         zone,
         modified: vec![],
         deleted: vec![],
+        start_time: None,
     })
 }
 

@@ -1,67 +1,34 @@
 //! Windows time zone ids (as EWS names them in `StartTimeZone/@Id` and
-//! `TimeZoneDefinition/@Id`) to IANA zones, after the CLDR
-//! `windowsZones.xml` mapping ("001" territory). Only the zones a test or
-//! demo is likely to use; unknown ids fall back to UTC.
+//! `TimeZoneDefinition/@Id`) and IANA zones, from the same CLDR and tzdata
+//! tables the adapters use (`maiconnect_core::model::zones`): a real
+//! Exchange knows every Windows zone, so the fake does too.
+//!
+//! A custom `TimeZoneDefinition` is known here by its `Id` when that is an
+//! IANA name (as the EWS adapter writes them); the fake does not evaluate
+//! the periods and transitions of other custom definitions (those read as
+//! unknown, and the request's `TimeZoneContext` or UTC applies).
 
-/// The IANA zone for a Windows zone id, or the id itself when it already is
-/// an IANA name.
+use chrono_tz::Tz;
+use maiconnect_core::model::zones::{iana_to_windows, windows_to_iana, windows_zones};
+
+/// The IANA zone for a Windows zone id (any case), or the name itself when
+/// it already is an IANA name.
 pub fn iana(windows_id: &str) -> Option<&'static str> {
     let id = windows_id.trim();
-    let hit = TABLE.iter().find(|(w, _)| w.eq_ignore_ascii_case(id));
-    if let Some((_, i)) = hit {
-        return Some(i);
-    }
-    TABLE
-        .iter()
-        .find(|(_, i)| i.eq_ignore_ascii_case(id))
-        .map(|(_, i)| *i)
+    let windows = windows_to_iana(id).or_else(|| {
+        windows_zones()
+            .iter()
+            .find(|(w, _)| w.eq_ignore_ascii_case(id))
+            .map(|(_, tz)| *tz)
+    });
+    windows
+        .or_else(|| id.parse::<Tz>().ok())
+        .map(|tz| tz.name())
 }
 
-const TABLE: &[(&str, &str)] = &[
-    ("UTC", "UTC"),
-    ("GMT Standard Time", "Europe/London"),
-    ("Greenwich Standard Time", "Atlantic/Reykjavik"),
-    ("W. Europe Standard Time", "Europe/Berlin"),
-    ("Central Europe Standard Time", "Europe/Budapest"),
-    ("Central European Standard Time", "Europe/Warsaw"),
-    ("Romance Standard Time", "Europe/Paris"),
-    ("E. Europe Standard Time", "Europe/Chisinau"),
-    ("FLE Standard Time", "Europe/Kiev"),
-    ("GTB Standard Time", "Europe/Bucharest"),
-    ("Russian Standard Time", "Europe/Moscow"),
-    ("Turkey Standard Time", "Europe/Istanbul"),
-    ("Israel Standard Time", "Asia/Jerusalem"),
-    ("South Africa Standard Time", "Africa/Johannesburg"),
-    ("Arabian Standard Time", "Asia/Dubai"),
-    ("India Standard Time", "Asia/Calcutta"),
-    ("China Standard Time", "Asia/Shanghai"),
-    ("Singapore Standard Time", "Asia/Singapore"),
-    ("Tokyo Standard Time", "Asia/Tokyo"),
-    ("Korea Standard Time", "Asia/Seoul"),
-    ("AUS Eastern Standard Time", "Australia/Sydney"),
-    ("New Zealand Standard Time", "Pacific/Auckland"),
-    ("Line Islands Standard Time", "Pacific/Kiritimati"),
-    ("Dateline Standard Time", "Etc/GMT+12"),
-    ("Hawaiian Standard Time", "Pacific/Honolulu"),
-    ("Alaskan Standard Time", "America/Anchorage"),
-    ("Pacific Standard Time", "America/Los_Angeles"),
-    ("Mountain Standard Time", "America/Denver"),
-    ("US Mountain Standard Time", "America/Phoenix"),
-    ("Central Standard Time", "America/Chicago"),
-    ("Eastern Standard Time", "America/New_York"),
-    ("Atlantic Standard Time", "America/Halifax"),
-    ("E. South America Standard Time", "America/Sao_Paulo"),
-    ("Argentina Standard Time", "America/Buenos_Aires"),
-    ("SA Pacific Standard Time", "America/Bogota"),
-    ("Central Standard Time (Mexico)", "America/Mexico_City"),
-];
-
-/// The Windows zone id of an IANA zone, when the table knows it.
+/// The Windows zone id of an IANA zone, when one keeps its offsets.
 pub fn windows(iana: &str) -> Option<&'static str> {
-    TABLE
-        .iter()
-        .find(|(_, i)| i.eq_ignore_ascii_case(iana))
-        .map(|(w, _)| *w)
+    iana.trim().parse::<Tz>().ok().and_then(iana_to_windows)
 }
 
 #[cfg(test)]
@@ -74,5 +41,10 @@ mod tests {
         assert_eq!(iana("pacific standard time"), Some("America/Los_Angeles"));
         assert_eq!(iana("Europe/Berlin"), Some("Europe/Berlin"));
         assert_eq!(iana("Mars Standard Time"), None);
+        // Every Windows zone, not a handful.
+        assert_eq!(iana("Nepal Standard Time"), Some("Asia/Katmandu"));
+        assert_eq!(windows("Asia/Kolkata"), Some("India Standard Time"));
+        assert_eq!(windows("Europe/Kyiv"), Some("FLE Standard Time"));
+        assert_eq!(windows("Antarctica/Troll"), None);
     }
 }
