@@ -132,6 +132,7 @@
 //! | `POST /_control/users` | `{"name":"HUB2","password":"pw","services":["CRM_APPOINTMENT_SRV_01"]}` | [`FakeS4Handle::upsert_user`] |
 //! | `PUT /_control/users/{name}/services` | `{"services":[]}` (no role) or `{"services":null}` (all) | [`FakeS4Handle::set_user_services`] |
 //! | `PUT /_control/head` | `{"allowed":false}` | [`FakeS4Handle::set_head_allowed`] |
+//! | `GET`/`PUT /_control/quirks` | `{"server_keys":true,"internal_origin":"https://s4-app01.corp.internal:44300","delete_gone_412":true,"duplicate_as_database_error":true,"update_returns_entity":true,"error_shape":"html","csrf_off":true,"catalogue":"standard"}` | [`FakeS4Handle::quirks`], [`FakeS4Handle::set_quirks`] |
 //! | `PUT /_control/latency` | `{"fixed_ms":20,"jitter_ms":10}` | [`FakeS4Handle::set_latency`] |
 //! | `PUT /_control/page-size` | `{"size":2}` | [`FakeS4Handle::set_page_size`] |
 //! | `GET`/`POST /_control/clock` | `{"set":"2026-12-01T08:00:00Z"}`, `{"advance_secs":3600}`, `{"real":true}` | [`FakeS4Handle::set_clock`], [`FakeS4Handle::advance_clock`], [`FakeS4Handle::real_clock`] |
@@ -153,6 +154,7 @@ mod error;
 mod events;
 pub mod filter;
 mod gateway;
+mod quirks;
 mod server;
 mod shared;
 mod store;
@@ -164,6 +166,7 @@ pub use edm::ServiceId;
 pub use error::FakeS4Error;
 pub use events::{DeliveryStatus, EventRecord};
 pub use gateway::{FaultAction, FaultRule};
+pub use quirks::{Catalogue, ErrorShape, Quirks};
 pub use server::{FakeS4, FakeS4Handle};
 pub use shared::Latency;
 pub use store::{ActivityKind, Partner, Relationship};
