@@ -111,7 +111,7 @@ impl Request {
 #[derive(Debug)]
 struct Session {
     root: Url,
-    csrf: tokio::sync::Mutex<Option<String>>,
+    csrf: tokio::sync::Mutex<csrf::CsrfState>,
     metadata: RwLock<Option<Arc<Metadata>>>,
     token_fetches: AtomicU64,
 }
@@ -145,7 +145,7 @@ impl ODataClient {
                 id,
                 Session {
                     root: config.service_root(id)?,
-                    csrf: tokio::sync::Mutex::new(None),
+                    csrf: tokio::sync::Mutex::new(csrf::CsrfState::Unknown),
                     metadata: RwLock::new(None),
                     token_fetches: AtomicU64::new(0),
                 },
@@ -279,12 +279,38 @@ impl ODataClient {
         })
     }
 
+    /// A GET of `url` that asks for a CSRF token on the way while the
+    /// session knows none, and learns it from the answer.
+    async fn read(
+        &self,
+        service: ServiceId,
+        url: Url,
+        headers: &[(String, String)],
+        context: &str,
+    ) -> Result<Response, ODataError> {
+        let ask = self.wants_token(service);
+        let mut headers = headers.to_vec();
+        if ask {
+            headers.push(("X-CSRF-Token".into(), "Fetch".into()));
+        }
+        let r = self.raw(Method::Get, url, &headers, None, context).await?;
+        if ask {
+            self.learn_token(service, &r).await;
+        }
+        Ok(r)
+    }
+
     /// Sends `req` to `service` and returns the response, whatever its
-    /// status. Modifying requests carry the CSRF token; a `403` with
-    /// `X-CSRF-Token: Required` fetches a new one and sends again, once.
+    /// status. A read asks for the CSRF token while none is known;
+    /// modifying requests carry it (none when the service issues none); a
+    /// `403` with `X-CSRF-Token: Required` fetches a new one and sends
+    /// again, once.
     pub async fn execute(&self, service: ServiceId, req: &Request) -> Result<Response, ODataError> {
         let url = self.url(service, &req.path)?;
         let context = req.context();
+        if req.method == Method::Get {
+            return self.read(service, url, &req.headers, &context).await;
+        }
         let mut refetched = false;
         loop {
             let mut headers = req.headers.clone();
@@ -324,7 +350,8 @@ impl ODataClient {
         check(&req.context(), r, SystemTime::now())
     }
 
-    /// GETs `path`; `None` on 404 (a missing object).
+    /// GETs `path`; `None` on 404 (a missing object — but not a missing
+    /// service, see [`ODataClient::placed`]).
     pub async fn get_optional(
         &self,
         service: ServiceId,
@@ -340,6 +367,7 @@ impl ODataClient {
                 &r.body,
                 SystemTime::now(),
             );
+            let e = self.placed(service, e).await;
             // A missing service is not a missing object.
             if e.kind() == maiconnect_core::ErrorKind::Misconfigured {
                 return Err(e);
@@ -347,6 +375,42 @@ impl ODataClient {
             return Ok(None);
         }
         check(&req.context(), r, SystemTime::now()).map(Some)
+    }
+
+    /// Places a 404: Gateway answers a missing object with its error body
+    /// (and a missing service with `/IWFND/MED/170`), but a reverse proxy
+    /// or the ICF answer a path they do not know with a page of their own.
+    /// Such a bare 404 is checked against the service root: when that is
+    /// missing too, the error says the service is.
+    pub async fn placed(&self, service: ServiceId, e: ODataError) -> ODataError {
+        let ODataError::Http(mut h) = e else {
+            return e;
+        };
+        if !h.is_bare_not_found() {
+            return ODataError::Http(h);
+        }
+        let Ok(url) = self.url(service, "") else {
+            return ODataError::Http(h);
+        };
+        if let Ok(root) = self.read(service, url, &[], &h.context).await
+            && root.status == 404
+        {
+            tracing::warn!(%service, "a 404 without SAP error body, and the service root is missing too");
+            h.service_missing = true;
+        }
+        ODataError::Http(h)
+    }
+
+    /// The error of a response for the service root or `$metadata`: a 404
+    /// there means the service is missing, whatever the body says.
+    fn service_failure(&self, context: &str, r: &Response) -> ODataError {
+        match failure(context, r.status, &r.headers, &r.body, SystemTime::now()) {
+            ODataError::Http(mut h) if r.status == 404 => {
+                h.service_missing = true;
+                ODataError::Http(h)
+            }
+            e => e,
+        }
     }
 
     /// Sends a `$batch` and parses the answer.
@@ -377,7 +441,10 @@ impl ODataClient {
             return Ok(m);
         }
         let req = Request::new(Method::Get, "$metadata").header("Accept", "application/xml");
-        let r = self.send(service, &req).await?;
+        let r = self.execute(service, &req).await?;
+        if !r.is_success() {
+            return Err(self.service_failure(&req.context(), &r));
+        }
         let m = Arc::new(
             parse_metadata(&r.body).map_err(|e| ODataError::Metadata(format!("{service}: {e}")))?,
         );
@@ -402,32 +469,56 @@ mod tests {
     use super::*;
 
     #[test]
-    fn next_links_stay_on_the_origin() {
+    fn next_links_on_another_host_are_followed_below_the_root() {
         let root = Url::parse("http://127.0.0.1:8080/sap/opu/odata/NAG/X/").unwrap();
         let cur = root.join("Tasks?$filter=x").unwrap();
-        let ok = next_link(
-            &root,
-            &cur,
+        let next = |link: &str, strict: bool| next_link(&root, &cur, link, "GET Tasks", strict);
+        let ok = next(
             "http://127.0.0.1:8080/sap/opu/odata/NAG/X/Tasks?$skiptoken=2",
-            "GET Tasks",
+            true,
         )
         .unwrap();
         assert_eq!(ok.query(), Some("$skiptoken=2"));
-        let rel = next_link(&root, &cur, "Tasks?$skiptoken=3", "GET Tasks").unwrap();
+        let rel = next("Tasks?$skiptoken=3", true).unwrap();
         assert_eq!(
             rel.as_str(),
             "http://127.0.0.1:8080/sap/opu/odata/NAG/X/Tasks?$skiptoken=3"
         );
-        for evil in [
-            "https://127.0.0.1:8080/x",
-            "http://127.0.0.1:9999/x",
-            "http://evil.example/x",
-            "//evil.example/x",
+        // The Gateway's internal name, another scheme and port, a proxy
+        // prefix, a version matrix parameter: the path after the service
+        // is kept below the configured root.
+        for internal in [
+            "https://s4hana-app01.corp.local:44300/sap/opu/odata/NAG/X/Tasks?$skiptoken=4",
+            "http://gw.internal/s4/sap/opu/odata/nag/x;v=0001/Tasks?$skiptoken=4",
+            "//other.example/sap/opu/odata/NAG/X/Tasks?$skiptoken=4",
         ] {
-            let e = next_link(&root, &cur, evil, "GET Tasks").unwrap_err();
-            assert!(matches!(e, ODataError::CrossOrigin { .. }), "{evil}: {e}");
+            let got = next(internal, false).unwrap();
+            assert_eq!(
+                got.as_str(),
+                "http://127.0.0.1:8080/sap/opu/odata/NAG/X/Tasks?$skiptoken=4",
+                "{internal}"
+            );
+            let e = next(internal, true).unwrap_err();
+            assert!(
+                matches!(e, ODataError::CrossOrigin { .. }),
+                "{internal}: {e}"
+            );
             assert_eq!(e.kind(), maiconnect_core::ErrorKind::Misconfigured);
         }
+        let key = next(
+            "http://gw.internal/sap/opu/odata/NAG/X/Rel(ValidTo=datetime'9999-12-31T00:00:00')/Items?$skiptoken=1",
+            false,
+        )
+        .unwrap();
+        assert_eq!(
+            key.as_str(),
+            "http://127.0.0.1:8080/sap/opu/odata/NAG/X/Rel(ValidTo=datetime'9999-12-31T00:00:00')/Items?$skiptoken=1"
+        );
+        // A link that does not name the service cannot be placed.
+        assert!(matches!(
+            next("http://evil.example/elsewhere?$skiptoken=1", false).unwrap_err(),
+            ODataError::CrossOrigin { .. }
+        ));
     }
 
     #[test]

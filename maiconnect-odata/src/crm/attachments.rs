@@ -7,7 +7,7 @@ use crate::crm::ODataCrm;
 use crate::error::ODataError;
 use crate::mapping::appointment::{self as appt_map, AttachmentWire};
 use crate::mapping::task as task_map;
-use crate::profile::{ATTACHMENT_SET, ServiceId, appointment as appt};
+use crate::profile::{ATTACHMENT_SET, ServiceId};
 use crate::wire::json::parse_entity;
 use crate::wire::literal::Literal;
 use crate::wire::query::{encode_value, entity_path};
@@ -91,7 +91,11 @@ impl ODataCrm {
         } else {
             &a.content_type
         };
-        let mut req = Request::new(Method::Post, format!("{object}/{}", appt::NAV_ATTACHMENTS))
+        let nav = match key {
+            S4Key::Task(_) => self.profile().tasks.attachments,
+            _ => self.profile().appointments.attachments,
+        };
+        let mut req = Request::new(Method::Post, format!("{object}/{nav}"))
             .header("Content-Type", content_type)
             .header("slug", &encode_value(&a.name));
         req.body = Some(bytes.clone());

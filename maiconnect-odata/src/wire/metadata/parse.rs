@@ -262,10 +262,7 @@ mod tests {
 
     #[test]
     fn reads_the_pyodata_sample_with_sap_annotations() {
-        let m = parse_metadata(&reference(
-            "odata/samples/pyodata_test_EXAMPLE_SRV_metadata.xml",
-        ))
-        .unwrap();
+        let m = parse_metadata(&reference("pyodata_test_EXAMPLE_SRV_metadata.xml")).unwrap();
         assert_eq!(m.schemas.len(), 2);
         assert_eq!(m.entity_sets().count(), 14);
         let master = m.set_type("MasterEntities").unwrap();
