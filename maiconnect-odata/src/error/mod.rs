@@ -60,11 +60,13 @@ impl HttpFailure {
         self.service_missing || self.has_code(codes::SERVICE_NOT_FOUND)
     }
 
-    /// Whether a 404 came without an SAP error body, so that it may be a
-    /// proxy's answer for a missing service rather than Gateway's for a
-    /// missing object.
+    /// Whether a 404 came without an SAP error body that names its code,
+    /// so that it may be a proxy's answer for a missing service rather
+    /// than Gateway's for a missing object.
     pub fn is_bare_not_found(&self) -> bool {
-        self.status == 404 && self.sap.is_none() && !self.service_missing
+        self.status == 404
+            && self.sap.as_ref().is_none_or(|s| s.code.trim().is_empty())
+            && !self.service_missing
     }
 
     fn kind(&self) -> ErrorKind {

@@ -277,6 +277,40 @@ async fn creates_go_in_a_batch_changeset_and_a_repeat_is_already_exists() {
     assert!(e.message.contains("exists already"), "{e}");
 }
 
+/// A create whose answer is lost (503 after the server carried it out) is
+/// confirmed by reading before it is reported: it exists, so it is not
+/// retried into a second object.
+#[tokio::test]
+async fn a_create_that_happened_is_confirmed_by_reading() {
+    let (addr, s) = start(State {
+        lose_batch_answers: true,
+        ..state()
+    })
+    .await;
+    let crm = ODataCrm::new(client(addr), MappingConfig::default());
+    let mut t = samples::task_a();
+    t.attachments.clear();
+    let key = S4Key::Task("0050568c-2b4f-1ee8-a1b2-c3d4e5f60719".parse().unwrap());
+    let e = maiconnect_core::ports::Crm::create(&crm, &key, &Record::Task(t.clone()), None)
+        .await
+        .unwrap_err();
+    assert_eq!(e.kind, ErrorKind::AlreadyExists, "{e}");
+    assert!(e.message.contains("Service Unavailable"), "{e}");
+    // Refused without being made: the failure stands, to be retried.
+    s.lock().unwrap().refuse_batches = true;
+    let other = S4Key::Task("0050568c-2b4f-1ee8-a1b2-c3d4e5f6071a".parse().unwrap());
+    let e = maiconnect_core::ports::Crm::create(&crm, &other, &Record::Task(t), None)
+        .await
+        .unwrap_err();
+    assert_eq!(e.kind, ErrorKind::Unavailable, "{e}");
+    assert_eq!(
+        e.retry,
+        Retry::Later {
+            after: Some(Duration::from_secs(1))
+        }
+    );
+}
+
 #[tokio::test]
 async fn statuses_are_classified() {
     let (addr, s) = start(state()).await;

@@ -29,6 +29,12 @@ pub struct State {
     pub csrf_off: bool,
     /// Modifying requests that reached the service.
     pub write_requests: u32,
+    /// A `$batch` is carried out but answered 503 (the answer is lost).
+    pub lose_batch_answers: bool,
+    /// A `$batch` is answered 503 and not carried out.
+    pub refuse_batches: bool,
+    /// The task a lost answer created.
+    pub created: Option<String>,
 }
 
 pub type Shared = Arc<Mutex<State>>;
@@ -227,6 +233,34 @@ fn route(
             }
         }
         ("GET", "Busy") => reply(429, &[("retry-after", "3".into())], ""),
+        ("POST", "$batch") if s.refuse_batches => reply(503, &[("retry-after", "1".into())], ""),
+        ("POST", "$batch") if s.lose_batch_answers => {
+            let text = String::from_utf8_lossy(body).into_owned();
+            s.created = text
+                .split("\"Guid\":\"")
+                .nth(1)
+                .map(|rest| rest.chars().take(36).collect());
+            reply(
+                503,
+                &[("retry-after", "1".into())],
+                "<html><body>Service Unavailable</body></html>",
+            )
+        }
+        ("GET", r)
+            if s.created
+                .as_deref()
+                .is_some_and(|g| r == format!("Tasks(guid'{g}')")) =>
+        {
+            let guid = s.created.clone().unwrap_or_default();
+            reply(
+                200,
+                &[
+                    ("content-type", "application/json".into()),
+                    ("etag", "W/\"7\"".into()),
+                ],
+                format!(r#"{{"d":{}}}"#, task(&guid, "W/\"7\"")),
+            )
+        }
         ("POST", "$batch") => {
             let text = String::from_utf8_lossy(body).into_owned();
             s.batch_bodies.push(text.clone());
