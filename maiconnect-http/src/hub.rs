@@ -165,16 +165,15 @@ impl Hub {
         odata_config.sap_client = config.s4.client.clone();
         odata_config.sap_language = config.s4.language.clone();
         odata_config.timeout = std::time::Duration::from_secs(config.s4.timeout_seconds);
+        odata_config.profile = config.s4.profile;
+        odata_config.strict_next_links = config.s4.strict_next_links;
         for (name, path) in &config.s4.services {
-            let Some(id) = maiconnect_odata::profile::ServiceId::ALL
-                .iter()
-                .find(|s| s.technical_name().trim_start_matches("/NAG/") == name)
-            else {
+            let Some(id) = maiconnect_odata::profile::ServiceId::from_name(name) else {
                 return Err(HubError::Config(format!(
-                    "s4.services.{name}: not a service of the profile; use a name such as CRM_APPOINTMENT_SRV_01"
+                    "s4.services.{name}: not a service of either profile; use a name such as CRM_APPOINTMENT_SRV_01 or CRM_TASK"
                 )));
             };
-            odata_config.service_paths.insert(*id, path.clone());
+            odata_config.service_paths.insert(id, path.clone());
         }
         let client =
             ODataClient::new(odata_config).map_err(|e| HubError::Config(format!("s4: {e}")))?;
