@@ -32,7 +32,10 @@ impl ODataClient {
         let mut seen = std::collections::HashSet::new();
         for _ in 0..self.inner.config.max_pages {
             let r = self.read(service, url.clone(), &[], &context).await?;
-            let r = check(&context, r, SystemTime::now())?;
+            let r = match check(&context, r, SystemTime::now()) {
+                Ok(r) => r,
+                Err(e) => return Err(self.placed(service, e).await),
+            };
             let (items, next) = page(&r.body)?;
             out.extend(items);
             let Some(next) = next else { return Ok(out) };

@@ -61,16 +61,17 @@ impl ODataCrm {
             entity_path(ATTACHMENT_SET, &Literal::string(doc))
         );
         let req = Request::new(Method::Get, path).header("Accept", "*/*");
-        let r = self
-            .client
-            .send(service, &req)
-            .await
-            .map_err(|e| match e.kind() {
-                maiconnect_core::ErrorKind::NotFound => {
-                    ODataError::gone(&format!("attachment {} of {object}", a.name))
-                }
-                _ => e,
-            })?;
+        let r = match self.client.send(service, &req).await {
+            Ok(r) => r,
+            Err(e) => {
+                return Err(match self.client.placed(service, e).await {
+                    e if e.kind() == maiconnect_core::ErrorKind::NotFound => {
+                        ODataError::gone(&format!("attachment {} of {object}", a.name))
+                    }
+                    e => e,
+                });
+            }
+        };
         Ok(r.body)
     }
 
@@ -125,8 +126,11 @@ impl ODataCrm {
         );
         match self.client.send(service, &req).await {
             Ok(_) => Ok(()),
-            Err(e) if e.kind() == maiconnect_core::ErrorKind::NotFound => Ok(()),
-            Err(e) => Err(e),
+            Err(e) => match self.client.placed(service, e).await {
+                // Gone already: what was asked for.
+                e if e.kind() == maiconnect_core::ErrorKind::NotFound => Ok(()),
+                e => Err(e),
+            },
         }
     }
 }

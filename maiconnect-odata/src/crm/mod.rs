@@ -8,7 +8,7 @@
 //! confirmed by reading); an update is a MERGE of the changed properties,
 //! or a PUT of the whole entity where the profile says so, plus the
 //! attendee POSTs and DELETEs ([`update`]); a delete of what is gone
-//! succeeds ([`write`]). The typed methods (`create_activity`,
+//! succeeds ([`mod@write`]). The typed methods (`create_activity`,
 //! `update_activity`) also return a [`WriteReport`] naming every text that
 //! was cut to fit.
 

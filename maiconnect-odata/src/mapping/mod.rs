@@ -440,6 +440,23 @@ mod tests {
             Some(40),
             "not in this metadata: profile"
         );
+        // Not in this metadata: left out of writes (what that costs, the
+        // check says); what it has is written.
+        assert!(!l.has(ServiceId::Appointments, "AppointmentSet", "TimeZone"));
+        assert!(!l.has(ServiceId::Appointments, "AttendeeSet", "Email"));
+        assert!(l.has(ServiceId::Appointments, "AppointmentSet", "Location"));
+        assert!(
+            Lengths::default().has(ServiceId::Appointments, "AppointmentSet", "TimeZone"),
+            "before $metadata is read: the profile"
+        );
+        assert!(
+            !Lengths::new(&crate::profile::STANDARD).has(
+                ServiceId::Appointments,
+                "AppointmentSet",
+                "TimeZone"
+            ),
+            "not in the standard profile"
+        );
     }
 
     #[test]

@@ -188,8 +188,10 @@ async fn the_standard_profile_degrades_and_keeps_what_it_does_not_map() {
         ..Quirks::default()
     })
     .await;
-    let mut cfg = MappingConfig::default();
-    cfg.default_zone = "America/New_York".parse().unwrap();
+    let cfg = MappingConfig {
+        default_zone: "America/New_York".parse().unwrap(),
+        ..MappingConfig::default()
+    };
     let crm = ODataCrm::new(client(&s4), cfg);
     let key = appointment_key(20);
     let a = samples::appointment_a(); // entered in Europe/Berlin
@@ -341,8 +343,10 @@ async fn without_csrf_protection_writes_fetch_nothing() {
 #[tokio::test]
 async fn a_due_date_at_five_pm_utc_is_that_day() {
     let s4 = fake_s4_with(Quirks::default()).await;
-    let mut cfg = MappingConfig::default();
-    cfg.default_zone = "Europe/Berlin".parse().unwrap();
+    let cfg = MappingConfig {
+        default_zone: "Europe/Berlin".parse().unwrap(),
+        ..MappingConfig::default()
+    };
     let crm = ODataCrm::new(client(&s4), cfg);
     let guid = s4
         .create_task(serde_json::json!({

@@ -73,10 +73,27 @@
 //!   400; CRM raises a business exception). Strings longer than their
 //!   MaxLength get 400 naming the property in the message and in
 //!   `errordetails[].propertyref`. JSON answers only (`$format=xml` → 400).
-//! * Errors: SAP Gateway error bodies (JSON when asked for, else XML).
+//! * Errors: SAP Gateway error bodies (JSON when asked for, else XML); a
+//!   failed `$batch` changeset in the format its operation asked for (its
+//!   own `Accept`, not the outer request's), as Gateway does.
 //! * `POST` with `X-HTTP-Method: MERGE|PUT|PATCH|DELETE` is that method
 //!   (SAPUI5's tunnelling). The `Employees` CDS compares `EmailAddress`
 //!   exactly (only the partner search ignores case, as the profile says).
+//!
+//! # Quirks
+//!
+//! By default the fake is SAP Gateway with the `/NAG/` services at its
+//! kindest. [`Quirks`] make it as unkind as real systems are, each alone
+//! or together ([`Quirks::each`] lists them one by one): it assigns its
+//! own GUIDs to creates; writes an internal host into `__next`, URIs and
+//! `Location`; answers a `DELETE` of a gone entity with 412; a duplicate
+//! key with 500 and a database message (`SY/530`); an update with 200 and
+//! the entity; errors with message objects and `null` targets, as plain
+//! `{"error": "text"}` or as a proxy's HTML page; has CSRF protection off;
+//! or offers SAP's standard `CRM_APPOINTMENT_SRV`, `CRM_TASK` and
+//! `CRM_BUPA_ODATA` under `/sap/opu/odata/sap/` instead of the copies —
+//! without the additions, refusing a request that names one, with SAP's
+//! `AppointmentToAttachment` ([`Catalogue::Standard`]).
 //!
 //! # State
 //!
