@@ -17,8 +17,8 @@
 //!    cookies and the `$metadata`.
 //! 2. [`check::check_services`] reads every `$metadata` at start-up and
 //!    reports each missing service, entity set or property with its fix,
-//!    and each missing optional property with what it costs;
-//!    [`check::check_profiles`] says which profile the system fits.
+//!    and each missing optional property with what it costs; run for
+//!    each profile, its verdicts say which profile the system fits.
 //! 3. Reads go through [`wire`] (sans I/O: JSON envelope, `/Date()/`
 //!    values, literals, `$filter`, paging links, error bodies of any
 //!    shape) and [`mapping`] into the core model; writes go the other way,
@@ -45,7 +45,7 @@ pub mod mapping;
 pub mod profile;
 pub mod wire;
 
-pub use check::{CheckReport, check_profiles, check_services};
+pub use check::{CheckReport, check_services};
 pub use client::{Auth, ClientConfig, CsrfFetch, ODataClient};
 pub use crm::ODataCrm;
 pub use decode::{decode, decode_with};

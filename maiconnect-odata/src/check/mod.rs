@@ -2,8 +2,9 @@
 //! missing service, entity set, property or navigation by name, with the
 //! fix; a missing property the adapter can do without is reported with
 //! what its absence costs instead. The hub's `check` command prints the
-//! [`CheckReport`], and [`check_profiles`] says which profiles the system
-//! supports.
+//! [`CheckReport`] of the configured profile and the verdict of the other
+//! one ([`CheckReport::verdict`]), so that it says which profile the
+//! system fits.
 
 mod compare;
 
@@ -13,7 +14,7 @@ use serde::Serialize;
 
 pub use compare::check_metadata;
 
-use crate::client::{ClientConfig, ODataClient};
+use crate::client::ODataClient;
 use crate::error::ODataError;
 use crate::profile::{ProfileKind, ServiceId};
 
@@ -187,22 +188,6 @@ pub async fn check_services(client: &ODataClient) -> CheckReport {
         profile: profile.kind,
         services,
     }
-}
-
-/// Checks the system against both profiles: the configured one (with its
-/// service paths) and the other one (at its default paths). Which of them
-/// fit, and at what cost, is what an administrator chooses by.
-pub async fn check_profiles(config: &ClientConfig) -> Result<Vec<CheckReport>, ODataError> {
-    let mut out = Vec::new();
-    for kind in [ProfileKind::Extended, ProfileKind::Standard] {
-        let mut c = config.clone().with_profile(kind);
-        if kind != config.profile {
-            // The paths set belong to the configured profile.
-            c.service_paths.clear();
-        }
-        out.push(check_services(&ODataClient::new(c)?).await);
-    }
-    Ok(out)
 }
 
 #[cfg(test)]

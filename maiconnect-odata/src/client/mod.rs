@@ -14,6 +14,7 @@
 
 mod config;
 mod csrf;
+mod missing;
 mod paging;
 mod response;
 
@@ -350,69 +351,6 @@ impl ODataClient {
         check(&req.context(), r, SystemTime::now())
     }
 
-    /// GETs `path`; `None` on 404 (a missing object — but not a missing
-    /// service, see [`ODataClient::placed`]).
-    pub async fn get_optional(
-        &self,
-        service: ServiceId,
-        path: &str,
-    ) -> Result<Option<Response>, ODataError> {
-        let req = Request::new(Method::Get, path);
-        let r = self.execute(service, &req).await?;
-        if r.status == 404 {
-            let e = failure(
-                &req.context(),
-                r.status,
-                &r.headers,
-                &r.body,
-                SystemTime::now(),
-            );
-            let e = self.placed(service, e).await;
-            // A missing service is not a missing object.
-            if e.kind() == maiconnect_core::ErrorKind::Misconfigured {
-                return Err(e);
-            }
-            return Ok(None);
-        }
-        check(&req.context(), r, SystemTime::now()).map(Some)
-    }
-
-    /// Places a 404: Gateway answers a missing object with its error body
-    /// (and a missing service with `/IWFND/MED/170`), but a reverse proxy
-    /// or the ICF answer a path they do not know with a page of their own.
-    /// Such a bare 404 is checked against the service root: when that is
-    /// missing too, the error says the service is.
-    pub async fn placed(&self, service: ServiceId, e: ODataError) -> ODataError {
-        let ODataError::Http(mut h) = e else {
-            return e;
-        };
-        if !h.is_bare_not_found() {
-            return ODataError::Http(h);
-        }
-        let Ok(url) = self.url(service, "") else {
-            return ODataError::Http(h);
-        };
-        if let Ok(root) = self.read(service, url, &[], &h.context).await
-            && root.status == 404
-        {
-            tracing::warn!(%service, "a 404 without SAP error body, and the service root is missing too");
-            h.service_missing = true;
-        }
-        ODataError::Http(h)
-    }
-
-    /// The error of a response for the service root or `$metadata`: a 404
-    /// there means the service is missing, whatever the body says.
-    fn service_failure(&self, context: &str, r: &Response) -> ODataError {
-        match failure(context, r.status, &r.headers, &r.body, SystemTime::now()) {
-            ODataError::Http(mut h) if r.status == 404 => {
-                h.service_missing = true;
-                ODataError::Http(h)
-            }
-            e => e,
-        }
-    }
-
     /// Sends a `$batch` and parses the answer.
     pub async fn batch(
         &self,
@@ -465,81 +403,4 @@ impl ODataClient {
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn next_links_on_another_host_are_followed_below_the_root() {
-        let root = Url::parse("http://127.0.0.1:8080/sap/opu/odata/NAG/X/").unwrap();
-        let cur = root.join("Tasks?$filter=x").unwrap();
-        let next = |link: &str, strict: bool| next_link(&root, &cur, link, "GET Tasks", strict);
-        let ok = next(
-            "http://127.0.0.1:8080/sap/opu/odata/NAG/X/Tasks?$skiptoken=2",
-            true,
-        )
-        .unwrap();
-        assert_eq!(ok.query(), Some("$skiptoken=2"));
-        let rel = next("Tasks?$skiptoken=3", true).unwrap();
-        assert_eq!(
-            rel.as_str(),
-            "http://127.0.0.1:8080/sap/opu/odata/NAG/X/Tasks?$skiptoken=3"
-        );
-        // The Gateway's internal name, another scheme and port, a proxy
-        // prefix, a version matrix parameter: the path after the service
-        // is kept below the configured root.
-        for internal in [
-            "https://s4hana-app01.corp.local:44300/sap/opu/odata/NAG/X/Tasks?$skiptoken=4",
-            "http://gw.internal/s4/sap/opu/odata/nag/x;v=0001/Tasks?$skiptoken=4",
-            "//other.example/sap/opu/odata/NAG/X/Tasks?$skiptoken=4",
-        ] {
-            let got = next(internal, false).unwrap();
-            assert_eq!(
-                got.as_str(),
-                "http://127.0.0.1:8080/sap/opu/odata/NAG/X/Tasks?$skiptoken=4",
-                "{internal}"
-            );
-            let e = next(internal, true).unwrap_err();
-            assert!(
-                matches!(e, ODataError::CrossOrigin { .. }),
-                "{internal}: {e}"
-            );
-            assert_eq!(e.kind(), maiconnect_core::ErrorKind::Misconfigured);
-        }
-        let key = next(
-            "http://gw.internal/sap/opu/odata/NAG/X/Rel(ValidTo=datetime'9999-12-31T00:00:00')/Items?$skiptoken=1",
-            false,
-        )
-        .unwrap();
-        assert_eq!(
-            key.as_str(),
-            "http://127.0.0.1:8080/sap/opu/odata/NAG/X/Rel(ValidTo=datetime'9999-12-31T00:00:00')/Items?$skiptoken=1"
-        );
-        // A link that does not name the service cannot be placed.
-        assert!(matches!(
-            next("http://evil.example/elsewhere?$skiptoken=1", false).unwrap_err(),
-            ODataError::CrossOrigin { .. }
-        ));
-    }
-
-    #[test]
-    fn urls_carry_client_and_language_once() {
-        let c = ClientConfig::new("http://127.0.0.1:1", "u", "p")
-            .unwrap()
-            .with_sap_client("100")
-            .with_language("EN");
-        let client = ODataClient::new(c).unwrap();
-        let u = client.url(ServiceId::Tasks, "Tasks?$top=1").unwrap();
-        assert_eq!(
-            u.as_str(),
-            "http://127.0.0.1:1/sap/opu/odata/NAG/MAI_CRM_TASK_SRV/Tasks?$top=1&sap-client=100&sap-language=EN"
-        );
-        let mut again = u.clone();
-        client.add_sap_params(&mut again);
-        assert_eq!(again, u);
-        let root = client.url(ServiceId::Tasks, "").unwrap();
-        assert_eq!(
-            root.as_str(),
-            "http://127.0.0.1:1/sap/opu/odata/NAG/MAI_CRM_TASK_SRV/?sap-client=100&sap-language=EN"
-        );
-    }
-}
+mod tests;
