@@ -138,3 +138,48 @@ async fn the_standard_services_behind_a_proxy_sync_and_the_check_says_so() {
         .unwrap_or_else(|| panic!("{report}"));
     assert!(appointments.ok, "{report}");
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_check_against_the_wrong_profile_says_to_switch() {
+    let env = Env::with(Setup {
+        world: WorldOptions {
+            sample_items: false,
+            s4_activities: false,
+            s4_quirks: Quirks {
+                catalogue: Catalogue::Standard,
+                ..Quirks::default()
+            },
+            ..WorldOptions::default()
+        },
+        ..Setup::default()
+    })
+    .await;
+    let report = maiconnect_http::check::run_check(env.hub()).await;
+    assert!(!report.ok(), "{report}");
+    let line = report
+        .lines
+        .iter()
+        .find(|l| l.what == "S/4HANA service profile (extended)")
+        .unwrap_or_else(|| panic!("no profile line in\n{report}"));
+    assert!(!line.ok, "{report}");
+    for part in [
+        "configured: the extended profile does not fit",
+        "not configured: the standard profile fits completely",
+        "fix: set profile = \"standard\" in [s4]",
+    ] {
+        assert!(
+            line.detail.contains(part),
+            "{part:?} not in\n{}",
+            line.detail
+        );
+    }
+    let tasks = report
+        .lines
+        .iter()
+        .find(|l| l.what == "S/4HANA service /NAG/MAI_CRM_TASK_SRV")
+        .unwrap_or_else(|| panic!("{report}"));
+    assert!(
+        !tasks.ok && tasks.detail.contains("/IWFND/MAINT_SERVICE"),
+        "{report}"
+    );
+}

@@ -18,7 +18,7 @@ mod read;
 pub mod update;
 pub mod write;
 
-use std::collections::{BTreeSet, HashMap};
+use std::collections::{BTreeSet, HashMap, VecDeque};
 use std::sync::Mutex;
 use std::sync::atomic::{AtomicBool, Ordering};
 
@@ -44,7 +44,7 @@ pub struct ODataCrm {
     mapping: MappingConfig,
     lengths: Mutex<(Lengths, BTreeSet<ServiceId>)>,
     /// GUIDs sent with a create → the GUIDs the server assigned instead.
-    aliases: Mutex<HashMap<ActivityId, ActivityId>>,
+    aliases: Mutex<Aliases>,
     /// Whether the server was seen assigning its own keys.
     assigns_keys: AtomicBool,
 }
@@ -57,7 +57,7 @@ impl ODataCrm {
             client,
             mapping,
             lengths: Mutex::new((lengths, BTreeSet::new())),
-            aliases: Mutex::new(HashMap::new()),
+            aliases: Mutex::new(Aliases::default()),
             assigns_keys: AtomicBool::new(false),
         }
     }
@@ -74,7 +74,7 @@ impl ODataCrm {
             self.aliases
                 .lock()
                 .ok()
-                .and_then(|a| a.get(id).copied())
+                .and_then(|a| a.by_sent.get(id).copied())
                 .unwrap_or(*id)
         };
         match key {
@@ -149,6 +149,31 @@ impl ODataCrm {
             }
         }
         self.lengths.lock().map(|l| l.0.clone()).unwrap_or_default()
+    }
+}
+
+/// The keys a server assigned, by the key sent. They matter from the
+/// create until the hub has saved the link (and for a create repeated in
+/// the same process), so only the most recent are kept.
+#[derive(Debug, Default)]
+struct Aliases {
+    by_sent: HashMap<ActivityId, ActivityId>,
+    order: VecDeque<ActivityId>,
+}
+
+impl Aliases {
+    /// The most aliases kept.
+    const KEPT: usize = 10_000;
+
+    fn insert(&mut self, sent: ActivityId, server: ActivityId) {
+        if self.by_sent.insert(sent, server).is_none() {
+            self.order.push_back(sent);
+        }
+        while self.order.len() > Self::KEPT {
+            if let Some(old) = self.order.pop_front() {
+                self.by_sent.remove(&old);
+            }
+        }
     }
 }
 
@@ -256,3 +281,22 @@ pub type Written<T> = (T, WriteReport);
 
 // The hub holds the port as a trait object.
 fn _object_safe(_: Box<dyn Crm>) {}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn only_the_most_recent_aliases_are_kept() {
+        let id = |n: u128| ActivityId::from_uuid(uuid::Uuid::from_u128(n));
+        let mut a = Aliases::default();
+        for n in 0..(Aliases::KEPT as u128 + 5) {
+            a.insert(id(n), id(n + 1_000_000));
+        }
+        a.insert(id(7), id(7)); // again: not counted twice
+        assert_eq!(a.by_sent.len(), Aliases::KEPT);
+        assert_eq!(a.order.len(), Aliases::KEPT);
+        assert!(!a.by_sent.contains_key(&id(4)), "the oldest went");
+        assert_eq!(a.by_sent.get(&id(5)), Some(&id(1_000_005)));
+    }
+}
