@@ -129,10 +129,7 @@ mod tests {
 
     #[test]
     fn the_enum_matches_the_schema() {
-        let path = concat!(
-            env!("CARGO_MANIFEST_DIR"),
-            "/schema/messages.xsd"
-        );
+        let path = concat!(env!("CARGO_MANIFEST_DIR"), "/schema/messages.xsd");
         let Ok(xsd) = std::fs::read_to_string(path) else {
             eprintln!("skipped: {path} is missing");
             return;
