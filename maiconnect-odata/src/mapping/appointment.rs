@@ -254,16 +254,20 @@ fn when(
             day_of(object, "ToDate", to, zone).max(first_day.succ_opt().unwrap_or(first_day));
         return Ok(When::AllDay { first_day, end_day });
     }
+    // An unknown zone is refused rather than replaced: a guess would move
+    // the appointment by hours in Outlook without anyone noticing.
     let zone = match w.time_zone.as_deref().map(str::trim) {
         None | Some("") => cfg.default_zone,
-        Some(z) => z.parse::<Zone>().unwrap_or_else(|e| {
-            tracing::warn!(
-                object = %object,
-                time_zone = z,
-                "unknown TimeZone, using the default zone: {e}"
-            );
-            cfg.default_zone
-        }),
+        Some(z) => z.parse::<Zone>().map_err(|e| {
+            ODataError::mapping(
+                object,
+                "TimeZone",
+                z,
+                format!(
+                    "is not a time zone maiconnect knows ({e}); correct the activity's time zone in S/4HANA (an IANA name such as Europe/Berlin, a Windows id, or UTC±hh:mm)"
+                ),
+            )
+        })?,
     };
     Ok(When::timed(from, to, zone))
 }

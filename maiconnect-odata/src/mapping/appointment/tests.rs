@@ -329,3 +329,20 @@ fn what_is_written_reads_back_the_same() {
         assert_eq!(back, expected);
     }
 }
+
+#[test]
+fn an_unknown_time_zone_is_refused_with_the_property_and_the_fix() {
+    let body = r#"{"d":{"__metadata":{"etag":"W/\"1\""},"Guid":"0050568c2b4f1ee8a1b2c3d4e5f60718","FromDate":"/Date(0)/","ToDate":"/Date(3600000)/","TimeZone":"Mars/Olympus_Mons","Attendee":{"__deferred":{"uri":"x"}}}}"#;
+    let read_one = |body: &str| {
+        let w: AppointmentWire<'_> = parse_entity(body.as_bytes(), "t").unwrap();
+        read(w, None, &cfg()).map(|_| ())
+    };
+    let e = read_one(body).unwrap_err();
+    let text = e.to_string();
+    assert!(text.contains("TimeZone"), "{text}");
+    assert!(text.contains("Mars/Olympus_Mons"), "{text}");
+    assert!(text.contains("correct the activity's time zone"), "{text}");
+    // A link name of tzdata is a known zone, not an error.
+    let kyiv = body.replace("Mars/Olympus_Mons", "Europe/Kiev");
+    read_one(&kyiv).unwrap();
+}
