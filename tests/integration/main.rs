@@ -10,6 +10,7 @@ mod conflicts;
 mod contacts;
 mod crash;
 mod environments;
+mod golden;
 mod harness;
 mod partners;
 mod private;
