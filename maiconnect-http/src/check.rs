@@ -4,7 +4,8 @@
 use std::fmt;
 
 use maiconnect_odata::ODataClient;
-use maiconnect_odata::profile::ServiceId;
+use maiconnect_odata::check::CheckReport as ServiceReport;
+use maiconnect_odata::profile::{ProfileKind, ServiceId};
 use serde::Serialize;
 
 use crate::hub::Hub;
@@ -83,6 +84,84 @@ async fn csrf_line(client: &ODataClient) -> CheckLine {
     }
 }
 
+/// One line per service: ok with the costs of what is missing, or failed
+/// with the fixes.
+fn service_lines(r: &mut CheckReport, services: &ServiceReport) {
+    for s in &services.services {
+        let what = format!("S/4HANA service {}", s.name);
+        let costs = s
+            .degraded
+            .iter()
+            .map(|d| format!("{}\ncosts: {}", d.what, d.cost));
+        if s.problems.is_empty() {
+            let detail: Vec<String> = std::iter::once(s.url.clone()).chain(costs).collect();
+            r.add(true, what, detail.join("\n"));
+        } else {
+            let detail: Vec<String> = s
+                .problems
+                .iter()
+                .map(|p| format!("{}\nfix: {}", p.what, p.fix))
+                .chain(costs)
+                .collect();
+            r.add(false, what, detail.join("\n"));
+        }
+    }
+}
+
+/// Which service profile the system fits: the configured one (checked
+/// above, its failures reported there) and the other one at its default
+/// paths. The line fails only when the other profile would fit where the
+/// configured one does not: then the fix is to switch.
+async fn profile_line(client: &ODataClient, configured: &ServiceReport) -> CheckLine {
+    let other_kind = match configured.profile {
+        ProfileKind::Extended => ProfileKind::Standard,
+        ProfileKind::Standard => ProfileKind::Extended,
+    };
+    let mut config = client.config().clone().with_profile(other_kind);
+    config.service_paths.clear();
+    let other = match ODataClient::new(config) {
+        Ok(c) => Some(maiconnect_odata::check_services(&c).await),
+        Err(e) => {
+            tracing::warn!("the {other_kind} profile could not be checked: {e}");
+            None
+        }
+    };
+    let other_fits = other.as_ref().is_some_and(ServiceReport::is_ok);
+    let mut detail = vec![
+        format!("configured: {}", configured.verdict()),
+        format!(
+            "not configured: {}",
+            other.as_ref().map_or_else(
+                || format!("the {other_kind} profile could not be checked"),
+                ServiceReport::verdict
+            )
+        ),
+    ];
+    if !configured.is_ok() && other_fits {
+        detail.push(format!(
+            "fix: set profile = \"{other_kind}\" in [s4] (see maiconnect-odata/PROFILE.md for what it gives up)"
+        ));
+    }
+    if configured.profile == ProfileKind::Standard {
+        let given_up: Vec<String> = configured
+            .profile
+            .profile()
+            .gives_up()
+            .iter()
+            .map(|(_, set, p)| format!("{set}.{}: {}", p.name, p.cost.unwrap_or("")))
+            .collect();
+        detail.push(format!(
+            "the standard profile gives up:\n  {}",
+            given_up.join("\n  ")
+        ));
+    }
+    CheckLine {
+        ok: configured.is_ok() || !other_fits,
+        what: format!("S/4HANA service profile ({})", configured.profile),
+        detail: detail.join("\n"),
+    }
+}
+
 /// Runs every check against the hub's configuration.
 pub async fn run_check(hub: &Hub) -> CheckReport {
     let mut r = CheckReport::default();
@@ -96,22 +175,8 @@ pub async fn run_check(hub: &Hub) -> CheckReport {
     }
     if let Some(odata) = &hub.odata {
         let services = maiconnect_odata::check_services(odata.client()).await;
-        for s in &services.services {
-            if s.problems.is_empty() {
-                r.add(true, format!("S/4HANA service {}", s.name), s.url.clone());
-            } else {
-                let detail: Vec<String> = s
-                    .problems
-                    .iter()
-                    .map(|p| format!("{}\nfix: {}", p.what, p.fix))
-                    .collect();
-                r.add(
-                    false,
-                    format!("S/4HANA service {}", s.name),
-                    detail.join("\n"),
-                );
-            }
-        }
+        service_lines(&mut r, &services);
+        r.lines.push(profile_line(odata.client(), &services).await);
         r.lines.push(csrf_line(odata.client()).await);
     }
     let policy = hub.policy();

@@ -15,12 +15,14 @@
 //! user = "MAICONNECT"
 //! password = { env = "MAICONNECT_S4_PASSWORD" }
 //! client = "100"
+//! profile = "extended"        # or "standard": SAP's shipped CRM services, see maiconnect-odata/PROFILE.md
 //! ```
 
 use std::collections::BTreeMap;
 use std::path::PathBuf;
 
 use maiconnect_core::policy::{Policy, SecretRef};
+use maiconnect_odata::profile::{ProfileKind, ServiceId};
 use serde::{Deserialize, Serialize};
 
 use crate::error::HubError;
@@ -115,9 +117,21 @@ pub struct S4Section {
     /// `sap-language`.
     #[serde(default)]
     pub language: Option<String>,
-    /// Service root paths by service name, overriding `/sap/opu/odata/NAG/<SERVICE>/`.
+    /// The service profile: `extended` (the `/NAG/` copies with
+    /// maiconnect's additions, the default) or `standard` (SAP's shipped
+    /// `CRM_APPOINTMENT_SRV`, `CRM_TASK`, `CRM_BUPA_ODATA`). `hub check`
+    /// says which the system fits.
+    #[serde(default)]
+    pub profile: ProfileKind,
+    /// Service root paths by service name (of either profile), overriding
+    /// the profile's `/sap/opu/odata/<namespace>/<SERVICE>/`.
     #[serde(default)]
     pub services: BTreeMap<String, String>,
+    /// Refuse next-page links to another host (by default they are
+    /// followed below the configured service root, as a Gateway behind a
+    /// reverse proxy writes its internal host name into them).
+    #[serde(default)]
+    pub strict_next_links: bool,
     /// Time limit of one request, in seconds.
     #[serde(default = "default_timeout")]
     pub timeout_seconds: u64,
@@ -227,6 +241,13 @@ impl HubConfig {
         if let Some(proxy) = &self.s4.proxy {
             problems.extend(proxy.problems("s4.proxy").iter().map(ToString::to_string));
         }
+        for name in self.s4.services.keys() {
+            if ServiceId::from_name(name).is_none() {
+                problems.push(format!(
+                    "s4.services.{name}: not a service of either profile; use a name such as CRM_APPOINTMENT_SRV_01 or CRM_TASK"
+                ));
+            }
+        }
         if let Err(e) = self.policy.validate() {
             problems.extend(e.problems.iter().map(ToString::to_string));
         }
@@ -283,6 +304,32 @@ mod tests {
                 .as_str(),
             "A002"
         );
+    }
+
+    #[test]
+    fn the_profile_and_strict_next_links_are_read() {
+        let c = HubConfig::from_toml(MINIMAL).unwrap();
+        assert_eq!(c.s4.profile, ProfileKind::Extended);
+        assert!(!c.s4.strict_next_links);
+        let text = MINIMAL.replace(
+            "password = { env = \"S4_PW\" }",
+            "password = { env = \"S4_PW\" }\nprofile = \"standard\"\nstrict_next_links = true\nservices = { CRM_TASK = \"/sap/opu/odata/sap/CRM_TASK_V2/\" }",
+        );
+        let c = HubConfig::from_toml(&text).unwrap();
+        assert_eq!(c.s4.profile, ProfileKind::Standard);
+        assert!(c.s4.strict_next_links);
+        let e = HubConfig::from_toml(&MINIMAL.replace(
+            "password = { env = \"S4_PW\" }",
+            "password = { env = \"S4_PW\" }\nprofile = \"copy\"",
+        ))
+        .unwrap_err();
+        assert!(e.to_string().contains("copy"), "{e}");
+        let e = HubConfig::from_toml(&MINIMAL.replace(
+            "password = { env = \"S4_PW\" }",
+            "password = { env = \"S4_PW\" }\nservices = { NOPE = \"/x/\" }",
+        ))
+        .unwrap_err();
+        assert!(e.to_string().contains("s4.services.NOPE"), "{e}");
     }
 
     #[test]

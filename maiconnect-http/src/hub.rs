@@ -173,16 +173,15 @@ impl Hub {
             config.s4.ca_bundle.as_deref(),
             config.s4.proxy.as_ref(),
         )?;
+        odata_config.profile = config.s4.profile;
+        odata_config.strict_next_links = config.s4.strict_next_links;
         for (name, path) in &config.s4.services {
-            let Some(id) = maiconnect_odata::profile::ServiceId::ALL
-                .iter()
-                .find(|s| s.technical_name().trim_start_matches("/NAG/") == name)
-            else {
+            let Some(id) = maiconnect_odata::profile::ServiceId::from_name(name) else {
                 return Err(HubError::Config(format!(
-                    "s4.services.{name}: not a service of the profile; use a name such as CRM_APPOINTMENT_SRV_01"
+                    "s4.services.{name}: not a service of either profile; use a name such as CRM_APPOINTMENT_SRV_01 or CRM_TASK"
                 )));
             };
-            odata_config.service_paths.insert(*id, path.clone());
+            odata_config.service_paths.insert(id, path.clone());
         }
         let client =
             ODataClient::new(odata_config).map_err(|e| HubError::Config(format!("s4: {e}")))?;

@@ -10,7 +10,8 @@ use maiconnect_core::ids::{EmailAddress, ItemId, Mailbox, PartnerNo, Version};
 use maiconnect_core::model::*;
 use maiconnect_core::plan::{Field, MailboxItem, S4Item};
 use maiconnect_core::ports::{
-    ChangeCursor, ChangePage, Crm, MailboxPort, Subscription, SubscriptionId, Watermark,
+    Capabilities, ChangeCursor, ChangePage, Created, Crm, MailboxPort, Subscription,
+    SubscriptionId, Watermark,
 };
 
 use crate::metrics::Metrics;
@@ -59,8 +60,11 @@ impl Crm for MeteredCrm {
         key: &S4Key,
         record: &Record,
         origin: Option<&'a ExchangeKey>,
-    ) -> Result<Version, PortError> {
+    ) -> Result<Created, PortError> {
         timed!(self, "s4", "create", self.inner.create(key, record, origin))
+    }
+    async fn capabilities(&self, kind: ObjectKind) -> Capabilities {
+        self.inner.capabilities(kind).await
     }
     async fn update(
         &self,

@@ -2,7 +2,8 @@
 //! understood. Behind the hub's `decode odata FILE` command.
 //!
 //! The output names the kind (`entity`, `collection`, `error`, `batch`,
-//! `metadata`) and gives typed values: `/Date(…)/` as RFC 3339 with its EDM
+//! `metadata`, `value`); an error names its format (`json`, `xml`, `html`,
+//! `text`) and gives its message in `text`, whatever shape it came in and gives typed values: `/Date(…)/` as RFC 3339 with its EDM
 //! type, `PT…` durations as times, deferred and expanded navigation
 //! properties apart from plain properties.
 
@@ -11,6 +12,7 @@ use serde_json::{Map, Value, json};
 use crate::error::ODataError;
 use crate::wire::batch::{HttpPart, ResponsePart, parse_batch};
 use crate::wire::batch_sniff;
+use crate::wire::error_text::{looks_like_html, readable_text};
 use crate::wire::metadata::{Metadata, parse_metadata};
 use crate::wire::sap_error::SapError;
 use crate::wire::value::{parse_datetime_offset, parse_time};
@@ -33,7 +35,7 @@ pub fn decode_with(bytes: &[u8], meta: Option<&Metadata>) -> Result<Value, OData
         Some(b'<') => decode_xml(body),
         Some(_) => match batch_sniff(body) {
             Some(boundary) => decode_batch(body, &boundary, meta),
-            None => Err(not_odata()),
+            None => decode_text(body),
         },
         None => Err(ODataError::Invalid(
             "the body is empty; nothing to decode".into(),
@@ -54,11 +56,7 @@ fn decode_json(body: &[u8], meta: Option<&Metadata>) -> Result<Value, ODataError
     })?;
     if v.get("error").is_some() {
         let e = SapError::parse(body).ok_or_else(not_odata)?;
-        let mut out = serde_json::to_value(&e).unwrap_or(Value::Null);
-        if let Value::Object(m) = &mut out {
-            m.insert("kind".into(), json!("error"));
-        }
-        return Ok(out);
+        return Ok(sap_error(&e, "json"));
     }
     let d = v.get("d").ok_or_else(|| {
         ODataError::Invalid(
@@ -210,13 +208,38 @@ fn entity(m: &Map<String, Value>, meta: Option<&Metadata>) -> Map<String, Value>
     out
 }
 
+/// An SAP error body, with the one line the hub would log for it.
+fn sap_error(e: &SapError, format: &str) -> Value {
+    let mut out = serde_json::to_value(e).unwrap_or(Value::Null);
+    if let Value::Object(m) = &mut out {
+        m.insert("kind".into(), json!("error"));
+        m.insert("format".into(), json!(format));
+        m.insert("text".into(), json!(e.to_string()));
+    }
+    out
+}
+
+/// A body that is no OData at all: a proxy's HTML page, a plain-text
+/// answer (`CSRF token validation failed`), a `$count`.
+fn text_error(body: &[u8], format: &str) -> Result<Value, ODataError> {
+    let text = readable_text(body).ok_or_else(not_odata)?;
+    Ok(json!({ "kind": "error", "format": format, "text": text }))
+}
+
+fn decode_text(body: &[u8]) -> Result<Value, ODataError> {
+    let trimmed = String::from_utf8_lossy(body).trim().to_owned();
+    if let Ok(n) = trimmed.parse::<serde_json::Number>() {
+        return Ok(json!({ "kind": "value", "value": n }));
+    }
+    text_error(body, "text")
+}
+
 fn decode_xml(body: &[u8]) -> Result<Value, ODataError> {
     if let Some(e) = SapError::parse(body) {
-        let mut out = serde_json::to_value(&e).unwrap_or(Value::Null);
-        if let Value::Object(m) = &mut out {
-            m.insert("kind".into(), json!("error"));
-        }
-        return Ok(out);
+        return Ok(sap_error(&e, "xml"));
+    }
+    if looks_like_html(&String::from_utf8_lossy(body)) {
+        return text_error(body, "html");
     }
     let m = parse_metadata(body)?;
     let sets: Vec<Value> = m

@@ -10,6 +10,7 @@ mod conflicts;
 mod contacts;
 mod crash;
 mod environments;
+mod gateways;
 mod golden;
 mod harness;
 mod partners;

@@ -38,7 +38,9 @@ use crate::plan::changes::Changes;
 use crate::plan::fields::Field;
 use crate::plan::operation::{Operation, Plan, show_field};
 use crate::plan::state::{Link, Pair, Side};
-use crate::ports::{Crm, Intent, JournalEntry, MailboxPort, PairKey, PendingUpdate, StateStore};
+use crate::ports::{
+    Created, Crm, Intent, JournalEntry, MailboxPort, PairKey, PendingUpdate, StateStore,
+};
 
 /// Default pause before retrying a transient failure without a server hint;
 /// the hub stretches it with its own back-off.
@@ -287,18 +289,23 @@ impl Executor<'_> {
                     None
                 };
                 let mut written: Record = (**record).clone();
-                let version = match existing {
-                    Some(item) => item.version,
+                // The key linked is the one S/4HANA holds the object under:
+                // a server that assigns its own keys answers with another.
+                let (key, version) = match existing {
+                    Some(item) => (item.key, item.version),
                     None => {
                         let mut bare: Record = (**record).clone();
                         attachments::strip(&mut bare);
-                        let v = match self.crm.create(&key, &bare, Some(from)).await {
-                            Ok(v) => v,
+                        let created = match self.crm.create(&key, &bare, Some(from)).await {
+                            Ok(c) => c,
                             Err(e) if e.kind == ErrorKind::AlreadyExists => self
                                 .crm
                                 .get(&key)
                                 .await?
-                                .map(|i| i.version)
+                                .map(|i| Created {
+                                    key: i.key,
+                                    version: i.version,
+                                })
                                 .ok_or_else(|| {
                                     PortError::new(
                                         ErrorKind::Other,
@@ -307,8 +314,8 @@ impl Executor<'_> {
                                 })?,
                             Err(e) => return Err(e),
                         };
-                        attachments::copy_to_s4(self, mailbox, &key, &mut written).await?;
-                        v
+                        attachments::copy_to_s4(self, mailbox, &created.key, &mut written).await?;
+                        (created.key, created.version)
                     }
                 };
                 let (ex_version, ex_seen) = match &run.exchange {

@@ -11,6 +11,37 @@ use crate::model::{
 use crate::plan::fields::Field;
 use crate::plan::state::S4Item;
 
+/// What a create made: the key the object has and its version.
+///
+/// The key is the one the server reports. It is the key that was sent
+/// unless the server assigns its own (a plain copy of a standard service
+/// may); the caller links the one returned.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Created {
+    /// The object's key as the server holds it.
+    pub key: S4Key,
+    /// Its version (ETag).
+    pub version: Version,
+}
+
+/// What the CRM side offers beyond the port's basics, for one kind of
+/// activity; a caller chooses its queries by it.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Capabilities {
+    /// Activities carry the time of their last change
+    /// ([`S4Item::changed_at`]) that a query can ask for, so a
+    /// reconciliation can read what changed since its last pass; without
+    /// it, it must compare the activities of a window.
+    pub change_timestamp: bool,
+    /// Activities record the Outlook item they were created from, so links
+    /// can be rebuilt from S/4HANA; without it only the link table knows.
+    pub records_origin: bool,
+    /// The server keeps the key a create sends; without it, it assigns its
+    /// own and a create that cannot be confirmed may have made a second
+    /// object.
+    pub keeps_sent_keys: bool,
+}
+
 /// S/4HANA: activities, business partners and their relationships.
 #[cfg_attr(any(test, feature = "testing"), mockall::automock)]
 #[async_trait]
@@ -33,14 +64,18 @@ pub trait Crm: Send + Sync {
     /// Creates an activity under the given key (the hub chooses the GUID, so
     /// a create that is repeated after a crash fails with
     /// [`ErrorKind::AlreadyExists`](crate::error::ErrorKind::AlreadyExists)
-    /// instead of creating a second activity). `origin` is the Outlook item
-    /// it comes from. Returns the new ETag.
+    /// instead of creating a second activity; [`Crm::get`] of the key sent
+    /// then reads it). `origin` is the Outlook item it comes from. Returns
+    /// the key the server holds it under (see [`Created`]) and its ETag.
     async fn create<'a>(
         &self,
         key: &S4Key,
         record: &Record,
         origin: Option<&'a ExchangeKey>,
-    ) -> Result<Version, PortError>;
+    ) -> Result<Created, PortError>;
+
+    /// What the server offers for activities of `kind`.
+    async fn capabilities(&self, kind: ObjectKind) -> Capabilities;
 
     /// Writes `fields` of `record` if the object still has `version`.
     /// Returns the new ETag when the server sends one.

@@ -9,7 +9,7 @@ pub mod crm;
 pub mod mailbox;
 pub mod store;
 
-pub use crm::Crm;
+pub use crm::{Capabilities, Created, Crm};
 pub use mailbox::{
     ChangeCursor, ChangePage, MailboxChange, MailboxPort, Subscription, SubscriptionId, Watermark,
 };

@@ -13,7 +13,7 @@ use crate::ids::{EmailAddress, PartnerNo, Version};
 use crate::model::*;
 use crate::plan::fields::{Field, SyncRecord};
 use crate::plan::state::S4Item;
-use crate::ports::Crm;
+use crate::ports::{Capabilities, Created, Crm};
 use crate::testing::faults::{Faults, Strike};
 use crate::testing::samples::World;
 
@@ -226,7 +226,7 @@ impl Crm for MemoryCrm {
         key: &S4Key,
         record: &Record,
         origin: Option<&'a ExchangeKey>,
-    ) -> Result<Version, PortError> {
+    ) -> Result<Created, PortError> {
         if key.kind() != record.kind() || key.kind() == ObjectKind::Contact {
             return Err(PortError::new(
                 ErrorKind::Invalid,
@@ -249,8 +249,19 @@ impl Crm for MemoryCrm {
             if let Some(o) = origin {
                 i.origins.insert(key.clone(), o.clone());
             }
-            Ok(v)
+            Ok(Created {
+                key: key.clone(),
+                version: v,
+            })
         })
+    }
+
+    async fn capabilities(&self, _kind: ObjectKind) -> Capabilities {
+        Capabilities {
+            change_timestamp: false,
+            records_origin: true,
+            keeps_sent_keys: true,
+        }
     }
 
     async fn update(

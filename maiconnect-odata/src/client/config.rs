@@ -8,7 +8,7 @@ use std::time::Duration;
 use url::Url;
 
 use crate::error::ODataError;
-use crate::profile::ServiceId;
+use crate::profile::{Profile, ProfileKind, ServiceId};
 
 /// Credentials of the communication user.
 #[derive(Clone, PartialEq, Eq)]
@@ -42,7 +42,11 @@ impl fmt::Debug for Auth {
 pub struct ClientConfig {
     /// Scheme, host and port of the Gateway, such as `https://s4.example.de:44300`.
     pub base_url: Url,
-    /// Service root paths by service (default `/sap/opu/odata/NAG/<SERVICE>/`).
+    /// The service profile the system follows (default: extended).
+    pub profile: ProfileKind,
+    /// Service root paths that differ from the profile's defaults
+    /// (`/sap/opu/odata/NAG/<SERVICE>/` in the extended profile,
+    /// `/sap/opu/odata/sap/<SERVICE>/` in the standard one).
     pub service_paths: BTreeMap<ServiceId, String>,
     /// `sap-client` (the SAP client, such as `100`).
     pub sap_client: Option<String>,
@@ -60,6 +64,11 @@ pub struct ClientConfig {
     pub max_pages: usize,
     /// Whom to trust (the platform's roots and an optional CA bundle).
     pub outbound: maiconnect_transport::Outbound,
+    /// Refuse a next-page link (`__next`) to another scheme, host or port
+    /// than the base URL. Off by default: a Gateway behind a reverse proxy
+    /// writes its own host name into the link, so the link's path and
+    /// query are followed below the configured service root instead.
+    pub strict_next_links: bool,
 }
 
 impl ClientConfig {
@@ -78,10 +87,8 @@ impl ClientConfig {
         }
         Ok(ClientConfig {
             base_url,
-            service_paths: ServiceId::ALL
-                .iter()
-                .map(|s| (*s, s.default_path()))
-                .collect(),
+            profile: ProfileKind::default(),
+            service_paths: BTreeMap::new(),
             sap_client: None,
             sap_language: None,
             auth: Auth::Basic {
@@ -93,6 +100,7 @@ impl ClientConfig {
             max_response_bytes: 64 * 1024 * 1024,
             max_pages: 10_000,
             outbound: maiconnect_transport::Outbound::default(),
+            strict_next_links: false,
         })
     }
 
@@ -114,13 +122,25 @@ impl ClientConfig {
         self
     }
 
+    /// The same settings with another service profile (the service paths
+    /// follow unless set explicitly).
+    pub fn with_profile(mut self, profile: ProfileKind) -> ClientConfig {
+        self.profile = profile;
+        self
+    }
+
+    /// The profile's data.
+    pub fn profile(&self) -> &'static Profile {
+        self.profile.profile()
+    }
+
     /// The service root of `service`, ending in `/`.
     pub fn service_root(&self, service: ServiceId) -> Result<Url, ODataError> {
         let path = self
             .service_paths
             .get(&service)
             .cloned()
-            .unwrap_or_else(|| service.default_path());
+            .unwrap_or_else(|| self.profile().service(service).path.to_owned());
         let path = if path.ends_with('/') {
             path
         } else {
@@ -156,6 +176,16 @@ mod tests {
         assert!(
             !shown.contains("s3cret") && shown.contains("MAICONNECT"),
             "{shown}"
+        );
+        let std = c.clone().with_profile(ProfileKind::Standard);
+        assert_eq!(
+            std.service_root(ServiceId::Appointments).unwrap().as_str(),
+            "http://127.0.0.1:8080/sap/opu/odata/sap/CRM_APPOINTMENT_SRV/"
+        );
+        assert_eq!(
+            std.service_root(ServiceId::Tasks).unwrap().as_str(),
+            "http://127.0.0.1:8080/custom/TASKS/",
+            "an explicit path wins over the profile"
         );
         assert!(ClientConfig::new("ftp://x", "u", "p").is_err());
         assert!(

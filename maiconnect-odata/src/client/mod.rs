@@ -14,6 +14,7 @@
 
 mod config;
 mod csrf;
+mod missing;
 mod paging;
 mod response;
 
@@ -111,7 +112,7 @@ impl Request {
 #[derive(Debug)]
 struct Session {
     root: Url,
-    csrf: tokio::sync::Mutex<Option<String>>,
+    csrf: tokio::sync::Mutex<csrf::CsrfState>,
     metadata: RwLock<Option<Arc<Metadata>>>,
     token_fetches: AtomicU64,
 }
@@ -147,7 +148,7 @@ impl ODataClient {
                 id,
                 Session {
                     root: config.service_root(id)?,
-                    csrf: tokio::sync::Mutex::new(None),
+                    csrf: tokio::sync::Mutex::new(csrf::CsrfState::Unknown),
                     metadata: RwLock::new(None),
                     token_fetches: AtomicU64::new(0),
                 },
@@ -282,12 +283,38 @@ impl ODataClient {
         })
     }
 
+    /// A GET of `url` that asks for a CSRF token on the way while the
+    /// session knows none, and learns it from the answer.
+    async fn read(
+        &self,
+        service: ServiceId,
+        url: Url,
+        headers: &[(String, String)],
+        context: &str,
+    ) -> Result<Response, ODataError> {
+        let ask = self.wants_token(service);
+        let mut headers = headers.to_vec();
+        if ask {
+            headers.push(("X-CSRF-Token".into(), "Fetch".into()));
+        }
+        let r = self.raw(Method::Get, url, &headers, None, context).await?;
+        if ask {
+            self.learn_token(service, &r).await;
+        }
+        Ok(r)
+    }
+
     /// Sends `req` to `service` and returns the response, whatever its
-    /// status. Modifying requests carry the CSRF token; a `403` with
-    /// `X-CSRF-Token: Required` fetches a new one and sends again, once.
+    /// status. A read asks for the CSRF token while none is known;
+    /// modifying requests carry it (none when the service issues none); a
+    /// `403` with `X-CSRF-Token: Required` fetches a new one and sends
+    /// again, once.
     pub async fn execute(&self, service: ServiceId, req: &Request) -> Result<Response, ODataError> {
         let url = self.url(service, &req.path)?;
         let context = req.context();
+        if req.method == Method::Get {
+            return self.read(service, url, &req.headers, &context).await;
+        }
         let mut refetched = false;
         loop {
             let mut headers = req.headers.clone();
@@ -327,31 +354,6 @@ impl ODataClient {
         check(&req.context(), r, SystemTime::now())
     }
 
-    /// GETs `path`; `None` on 404 (a missing object).
-    pub async fn get_optional(
-        &self,
-        service: ServiceId,
-        path: &str,
-    ) -> Result<Option<Response>, ODataError> {
-        let req = Request::new(Method::Get, path);
-        let r = self.execute(service, &req).await?;
-        if r.status == 404 {
-            let e = failure(
-                &req.context(),
-                r.status,
-                &r.headers,
-                &r.body,
-                SystemTime::now(),
-            );
-            // A missing service is not a missing object.
-            if e.kind() == maiconnect_core::ErrorKind::Misconfigured {
-                return Err(e);
-            }
-            return Ok(None);
-        }
-        check(&req.context(), r, SystemTime::now()).map(Some)
-    }
-
     /// Sends a `$batch` and parses the answer.
     pub async fn batch(
         &self,
@@ -380,7 +382,10 @@ impl ODataClient {
             return Ok(m);
         }
         let req = Request::new(Method::Get, "$metadata").header("Accept", "application/xml");
-        let r = self.send(service, &req).await?;
+        let r = self.execute(service, &req).await?;
+        if !r.is_success() {
+            return Err(self.service_failure(&req.context(), &r));
+        }
         let m = Arc::new(
             parse_metadata(&r.body).map_err(|e| ODataError::Metadata(format!("{service}: {e}")))?,
         );
@@ -401,57 +406,4 @@ impl ODataClient {
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn next_links_stay_on_the_origin() {
-        let root = Url::parse("http://127.0.0.1:8080/sap/opu/odata/NAG/X/").unwrap();
-        let cur = root.join("Tasks?$filter=x").unwrap();
-        let ok = next_link(
-            &root,
-            &cur,
-            "http://127.0.0.1:8080/sap/opu/odata/NAG/X/Tasks?$skiptoken=2",
-            "GET Tasks",
-        )
-        .unwrap();
-        assert_eq!(ok.query(), Some("$skiptoken=2"));
-        let rel = next_link(&root, &cur, "Tasks?$skiptoken=3", "GET Tasks").unwrap();
-        assert_eq!(
-            rel.as_str(),
-            "http://127.0.0.1:8080/sap/opu/odata/NAG/X/Tasks?$skiptoken=3"
-        );
-        for evil in [
-            "https://127.0.0.1:8080/x",
-            "http://127.0.0.1:9999/x",
-            "http://evil.example/x",
-            "//evil.example/x",
-        ] {
-            let e = next_link(&root, &cur, evil, "GET Tasks").unwrap_err();
-            assert!(matches!(e, ODataError::CrossOrigin { .. }), "{evil}: {e}");
-            assert_eq!(e.kind(), maiconnect_core::ErrorKind::Misconfigured);
-        }
-    }
-
-    #[test]
-    fn urls_carry_client_and_language_once() {
-        let c = ClientConfig::new("http://127.0.0.1:1", "u", "p")
-            .unwrap()
-            .with_sap_client("100")
-            .with_language("EN");
-        let client = ODataClient::new(c).unwrap();
-        let u = client.url(ServiceId::Tasks, "Tasks?$top=1").unwrap();
-        assert_eq!(
-            u.as_str(),
-            "http://127.0.0.1:1/sap/opu/odata/NAG/MAI_CRM_TASK_SRV/Tasks?$top=1&sap-client=100&sap-language=EN"
-        );
-        let mut again = u.clone();
-        client.add_sap_params(&mut again);
-        assert_eq!(again, u);
-        let root = client.url(ServiceId::Tasks, "").unwrap();
-        assert_eq!(
-            root.as_str(),
-            "http://127.0.0.1:1/sap/opu/odata/NAG/MAI_CRM_TASK_SRV/?sap-client=100&sap-language=EN"
-        );
-    }
-}
+mod tests;

@@ -1,11 +1,18 @@
-//! Listings over several pages: server-driven (`__next`, same origin only)
-//! or client-driven (`$top`/`$skip`).
+//! Listings over several pages: server-driven (`__next`) or client-driven
+//! (`$top`/`$skip`).
+//!
+//! A Gateway behind a reverse proxy (or one whose external host name is
+//! not set) writes its own scheme, host and port into `__next`. Such a
+//! link is followed below the configured service root: its path after the
+//! service's name and its query are kept, the origin is the configured
+//! one. [`ClientConfig::strict_next_links`](crate::ClientConfig) refuses
+//! such links instead.
 
 use std::time::SystemTime;
 
 use url::Url;
 
-use crate::client::{Method, ODataClient, check};
+use crate::client::{ODataClient, check};
 use crate::error::ODataError;
 use crate::profile::ServiceId;
 
@@ -24,14 +31,16 @@ impl ODataClient {
         let mut out = Vec::new();
         let mut seen = std::collections::HashSet::new();
         for _ in 0..self.inner.config.max_pages {
-            let r = self
-                .raw(Method::Get, url.clone(), &[], None, &context)
-                .await?;
-            let r = check(&context, r, SystemTime::now())?;
+            let r = self.read(service, url.clone(), &[], &context).await?;
+            let r = match check(&context, r, SystemTime::now()) {
+                Ok(r) => r,
+                Err(e) => return Err(self.placed(service, e).await),
+            };
             let (items, next) = page(&r.body)?;
             out.extend(items);
             let Some(next) = next else { return Ok(out) };
-            let mut next_url = next_link(self.root(service), &url, &next, &context)?;
+            let strict = self.inner.config.strict_next_links;
+            let mut next_url = next_link(self.root(service), &url, &next, &context, strict)?;
             self.add_sap_params(&mut next_url);
             if !seen.insert(next_url.to_string()) {
                 return Err(ODataError::Invalid(format!(
@@ -84,19 +93,50 @@ impl ODataClient {
     }
 }
 
-/// Resolves a `__next` link and refuses one on another origin.
-pub fn next_link(root: &Url, current: &Url, next: &str, context: &str) -> Result<Url, ODataError> {
+/// Resolves a `__next` link. A link to another origin is followed below
+/// the service root (or refused when `strict`, or when its path does not
+/// contain the service's name).
+pub fn next_link(
+    root: &Url,
+    current: &Url,
+    next: &str,
+    context: &str,
+    strict: bool,
+) -> Result<Url, ODataError> {
     let url = current.join(next).map_err(|e| {
         ODataError::Invalid(format!(
             "{context}: the next-page link {next:?} is not a URL ({e})"
         ))
     })?;
-    if url.origin() != root.origin() {
-        return Err(ODataError::CrossOrigin {
-            context: context.to_owned(),
-            next: next.to_owned(),
-            expected: root.origin().ascii_serialization(),
-        });
+    if url.origin() == root.origin() {
+        return Ok(url);
     }
-    Ok(url)
+    let refused = || ODataError::CrossOrigin {
+        context: context.to_owned(),
+        next: next.to_owned(),
+        expected: root.origin().ascii_serialization(),
+    };
+    if strict {
+        return Err(refused());
+    }
+    let rebased = below_root(root, &url).ok_or_else(refused)?;
+    tracing::debug!(%url, %rebased, "next-page link to another host, followed below the service root");
+    Ok(rebased)
+}
+
+/// `link`'s path after the service's name (the last segment of `root`,
+/// matrix parameters such as `;v=0001` ignored) and its query, below
+/// `root`.
+fn below_root(root: &Url, link: &Url) -> Option<Url> {
+    let bare = |s: &str| s.split(';').next().unwrap_or(s).to_ascii_uppercase();
+    let service = root.path_segments()?.rfind(|s| !s.is_empty())?;
+    let segments: Vec<&str> = link.path_segments()?.collect();
+    let at = segments.iter().rposition(|s| bare(s) == bare(service))?;
+    // "./" keeps a colon in the first segment (a datetime key) from
+    // reading as a scheme.
+    let mut out = root
+        .join(&format!("./{}", segments[at + 1..].join("/")))
+        .ok()?;
+    out.set_query(link.query());
+    Some(out)
 }

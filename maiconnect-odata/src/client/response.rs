@@ -6,6 +6,7 @@ use std::time::{Duration, SystemTime};
 use maiconnect_core::ids::Version;
 
 use crate::error::{HttpFailure, ODataError};
+use crate::wire::error_text::readable_text;
 use crate::wire::sap_error::SapError;
 
 /// A complete response: status, headers, body.
@@ -70,12 +71,20 @@ pub fn failure(
         428 => ODataError::PreconditionRequired {
             object: context.to_owned(),
         },
-        _ => ODataError::Http(Box::new(HttpFailure {
-            context: context.to_owned(),
-            status,
-            sap: SapError::parse(body),
-            retry_after: header("retry-after").and_then(|v| retry_after(v, now)),
-        })),
+        _ => {
+            let sap = SapError::parse(body);
+            let text = if sap.is_none() {
+                readable_text(body)
+            } else {
+                None
+            };
+            ODataError::Http(Box::new(HttpFailure {
+                sap,
+                text,
+                retry_after: header("retry-after").and_then(|v| retry_after(v, now)),
+                ..HttpFailure::bare(context, status)
+            }))
+        }
     }
 }
 
@@ -145,5 +154,6 @@ mod tests {
         let e = failure("GET Tasks", 503, &[], b"<html>down</html>", now);
         assert_eq!(e.kind(), ErrorKind::Unavailable);
         assert!(e.sap().is_none());
+        assert!(e.to_string().contains("the server said: \"down\""), "{e}");
     }
 }

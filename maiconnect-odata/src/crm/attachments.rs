@@ -7,7 +7,7 @@ use crate::crm::ODataCrm;
 use crate::error::ODataError;
 use crate::mapping::appointment::{self as appt_map, AttachmentWire};
 use crate::mapping::task as task_map;
-use crate::profile::{ATTACHMENT_SET, ServiceId, appointment as appt};
+use crate::profile::{ATTACHMENT_SET, ServiceId};
 use crate::wire::json::parse_entity;
 use crate::wire::literal::Literal;
 use crate::wire::query::{encode_value, entity_path};
@@ -61,16 +61,17 @@ impl ODataCrm {
             entity_path(ATTACHMENT_SET, &Literal::string(doc))
         );
         let req = Request::new(Method::Get, path).header("Accept", "*/*");
-        let r = self
-            .client
-            .send(service, &req)
-            .await
-            .map_err(|e| match e.kind() {
-                maiconnect_core::ErrorKind::NotFound => {
-                    ODataError::gone(&format!("attachment {} of {object}", a.name))
-                }
-                _ => e,
-            })?;
+        let r = match self.client.send(service, &req).await {
+            Ok(r) => r,
+            Err(e) => {
+                return Err(match self.client.placed(service, e).await {
+                    e if e.kind() == maiconnect_core::ErrorKind::NotFound => {
+                        ODataError::gone(&format!("attachment {} of {object}", a.name))
+                    }
+                    e => e,
+                });
+            }
+        };
         Ok(r.body)
     }
 
@@ -91,7 +92,11 @@ impl ODataCrm {
         } else {
             &a.content_type
         };
-        let mut req = Request::new(Method::Post, format!("{object}/{}", appt::NAV_ATTACHMENTS))
+        let nav = match key {
+            S4Key::Task(_) => self.profile().tasks.attachments,
+            _ => self.profile().appointments.attachments,
+        };
+        let mut req = Request::new(Method::Post, format!("{object}/{nav}"))
             .header("Content-Type", content_type)
             .header("slug", &encode_value(&a.name));
         req.body = Some(bytes.clone());
@@ -121,8 +126,11 @@ impl ODataCrm {
         );
         match self.client.send(service, &req).await {
             Ok(_) => Ok(()),
-            Err(e) if e.kind() == maiconnect_core::ErrorKind::NotFound => Ok(()),
-            Err(e) => Err(e),
+            Err(e) => match self.client.placed(service, e).await {
+                // Gone already: what was asked for.
+                e if e.kind() == maiconnect_core::ErrorKind::NotFound => Ok(()),
+                e => Err(e),
+            },
         }
     }
 }

@@ -15,7 +15,7 @@ use crate::mapping::partner::{
     AccountWire, EmployeeWire, PartnerAddressWire, RelationshipWire, best_match,
 };
 use crate::mapping::task::{self, TaskRead, TaskWire};
-use crate::profile::{ServiceId, appointment as appt, task as tsk};
+use crate::profile::{Profile, ServiceId, appointment as appt};
 use crate::wire::filter::Filter;
 use crate::wire::json::{parse_entity, parse_page_map};
 use crate::wire::literal::Literal;
@@ -36,10 +36,11 @@ impl ODataCrm {
         &self,
         id: ActivityId,
     ) -> Result<Option<AppointmentRead>, ODataError> {
+        let attachments = self.profile().appointments.attachments;
         let path = with_query(
             &appointment::object(id),
             &[&Query::default()
-                .expand(&[appt::NAV_ATTENDEE, appt::NAV_ATTACHMENTS])
+                .expand(&[appt::NAV_ATTENDEE, attachments])
                 .encode()],
         );
         let Some(r) = self
@@ -57,13 +58,15 @@ impl ODataCrm {
     pub async fn read_task(&self, id: ActivityId) -> Result<Option<TaskRead>, ODataError> {
         let path = with_query(
             &task::object(id),
-            &[&Query::default().expand(&[appt::NAV_ATTACHMENTS]).encode()],
+            &[&Query::default()
+                .expand(&[self.profile().tasks.attachments])
+                .encode()],
         );
         let Some(r) = self.client.get_optional(ServiceId::Tasks, &path).await? else {
             return Ok(None);
         };
         let w: TaskWire<'_> = parse_entity(&r.body, &format!("GET {path}"))?;
-        task::read(w, r.etag()).map(Some)
+        task::read(w, r.etag(), self.mapping.default_zone).map(Some)
     }
 
     /// Reads a contact person as an Outlook contact: from
@@ -127,8 +130,10 @@ impl ODataCrm {
         }
     }
 
-    /// The path listing `kind` for `employee` in `[from, to)`.
+    /// The path listing `kind` for `employee` in `[from, to)`, with the
+    /// names of `profile`.
     pub fn listing_path(
+        profile: &Profile,
         kind: ObjectKind,
         employee: &PartnerNo,
         from: DateTime<Utc>,
@@ -142,16 +147,17 @@ impl ODataCrm {
                 let f = Filter::eq("Responsible", emp)
                     .and(Filter::ge("ToDate", from))
                     .and(Filter::lt("FromDate", to));
-                let q = Query::filter(f).expand(&[appt::NAV_ATTENDEE, appt::NAV_ATTACHMENTS]);
-                Some(with_query(appt::SET, &[&q.encode()]))
+                let q = Query::filter(f)
+                    .expand(&[appt::NAV_ATTENDEE, profile.appointments.attachments]);
+                Some(with_query(profile.appointments.set, &[&q.encode()]))
             }
             ObjectKind::Task => {
                 // Tasks without a due date belong to every window.
                 let due = Filter::eq("DueDate", Literal::Null)
                     .or(Filter::ge("DueDate", from).and(Filter::lt("DueDate", to)));
                 let q = Query::filter(Filter::eq("ResponsibleId", emp).and(due))
-                    .expand(&[appt::NAV_ATTACHMENTS]);
-                Some(with_query(tsk::SET, &[&q.encode()]))
+                    .expand(&[profile.tasks.attachments]);
+                Some(with_query(profile.tasks.set, &[&q.encode()]))
             }
             ObjectKind::Contact => None,
         }
@@ -164,17 +170,31 @@ impl ODataCrm {
         from: DateTime<Utc>,
         to: DateTime<Utc>,
     ) -> Result<Vec<S4Item>, ODataError> {
-        let Some(path) = Self::listing_path(kind, employee, from, to) else {
+        let Some(path) = Self::listing_path(self.profile(), kind, employee, from, to) else {
             return Err(ODataError::Invalid(
                 "contacts are not listed by window; read them by partner".into(),
             ));
         };
+        let service = match kind {
+            ObjectKind::Appointment => ServiceId::Appointments,
+            _ => ServiceId::Tasks,
+        };
+        self.query_items(service, &path).await
+    }
+
+    /// The activities a query of the appointment or task service returns,
+    /// over all its pages.
+    pub(super) async fn query_items(
+        &self,
+        service: ServiceId,
+        path: &str,
+    ) -> Result<Vec<S4Item>, ODataError> {
         let context = format!("GET {path}");
         let cfg = &self.mapping;
-        match kind {
-            ObjectKind::Appointment => {
+        match service {
+            ServiceId::Appointments => {
                 self.client
-                    .read_pages(ServiceId::Appointments, &path, |b| {
+                    .read_pages(service, path, |b| {
                         items::<AppointmentWire<'_>, _>(b, &context, |w| {
                             appointment::read_item(w, None, cfg)
                         })
@@ -183,9 +203,9 @@ impl ODataCrm {
             }
             _ => {
                 self.client
-                    .read_pages(ServiceId::Tasks, &path, |b| {
+                    .read_pages(ServiceId::Tasks, path, |b| {
                         items::<TaskWire<'_>, _>(b, &context, |w| {
-                            task::read(w, None).map(|r| r.item)
+                            task::read(w, None, cfg.default_zone).map(|r| r.item)
                         })
                     })
                     .await
@@ -280,13 +300,14 @@ mod tests {
     use chrono::TimeZone;
 
     use super::*;
+    use crate::profile::{EXTENDED, STANDARD};
 
     #[test]
     fn listings_filter_by_employee_and_window() {
         let from = Utc.with_ymd_and_hms(2026, 11, 1, 0, 0, 0).unwrap();
         let to = Utc.with_ymd_and_hms(2026, 12, 31, 0, 0, 0).unwrap();
         let emp: PartnerNo = "4711".parse().unwrap();
-        let p = ODataCrm::listing_path(ObjectKind::Appointment, &emp, from, to).unwrap();
+        let p = ODataCrm::listing_path(&EXTENDED, ObjectKind::Appointment, &emp, from, to).unwrap();
         let url = url::Url::parse(&format!("http://h/{p}")).unwrap();
         let q: std::collections::BTreeMap<String, String> =
             url.query_pairs().into_owned().collect();
@@ -296,7 +317,7 @@ mod tests {
             "Responsible eq '0000004711' and ToDate ge datetime'2026-11-01T00:00:00' and FromDate lt datetime'2026-12-31T00:00:00'"
         );
         assert_eq!(q["$expand"], "Attendee,Attachments");
-        let t = ODataCrm::listing_path(ObjectKind::Task, &emp, from, to).unwrap();
+        let t = ODataCrm::listing_path(&EXTENDED, ObjectKind::Task, &emp, from, to).unwrap();
         let url = url::Url::parse(&format!("http://h/{t}")).unwrap();
         let q: std::collections::BTreeMap<String, String> =
             url.query_pairs().into_owned().collect();
@@ -304,6 +325,11 @@ mod tests {
             q["$filter"],
             "ResponsibleId eq '0000004711' and (DueDate eq null or (DueDate ge datetime'2026-11-01T00:00:00' and DueDate lt datetime'2026-12-31T00:00:00'))"
         );
-        assert!(ODataCrm::listing_path(ObjectKind::Contact, &emp, from, to).is_none());
+        assert!(ODataCrm::listing_path(&EXTENDED, ObjectKind::Contact, &emp, from, to).is_none());
+        let s = ODataCrm::listing_path(&STANDARD, ObjectKind::Appointment, &emp, from, to).unwrap();
+        assert!(
+            s.contains("$expand=Attendee%2CAppointmentToAttachment"),
+            "{s}"
+        );
     }
 }

@@ -145,7 +145,6 @@ fn metadata_decodes_to_a_summary() {
 fn garbage_is_reported_not_panicked() {
     for bad in [
         &b""[..],
-        b"hello",
         b"{\"x\":1}",
         b"{\"d\":",
         b"<html/>",
@@ -185,5 +184,51 @@ fn metadata_types_int64_and_decimal_strings() {
     assert_eq!(
         p["SingleProperty"], "42.4",
         "undeclared properties stay as sent"
+    );
+}
+
+#[test]
+fn every_error_shape_shows_its_message() {
+    let cases: [(&[u8], &str, &str); 6] = [
+        (
+            br#"{"error":{"code":"C/1","message":{"lang":"en","value":"Outer"},"innererror":{"errordetails":[{"code":"C/2","message":{"lang":"en","value":"Inner"},"target":null}]}}}"#,
+            "json",
+            "SAP C/1: Outer [Inner]",
+        ),
+        (
+            br#"{"error":"Backend down"}"#,
+            "json",
+            "SAP error: Backend down",
+        ),
+        (
+            br#"<?xml version="1.0"?><error xmlns="http://schemas.microsoft.com/ado/2007/08/dataservices/metadata"><code>/IWBEP/CM_MGW_RT/020</code><message xml:lang="en">Resource not found</message></error>"#,
+            "xml",
+            "SAP /IWBEP/CM_MGW_RT/020: Resource not found",
+        ),
+        (
+            b"<!DOCTYPE html><html><head><title>404 Not Found</title></head><body><h1>Not Found</h1></body></html>",
+            "html",
+            "404 Not Found: Not Found",
+        ),
+        (
+            b"<HTML><BODY>502 Bad Gateway</BODY></HTML>",
+            "html",
+            "502 Bad Gateway",
+        ),
+        (
+            b"CSRF token validation failed",
+            "text",
+            "CSRF token validation failed",
+        ),
+    ];
+    for (body, format, text) in cases {
+        let v = decode(body).unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(v["kind"], "error", "{v}");
+        assert_eq!(v["format"], format, "{v}");
+        assert_eq!(v["text"], text, "{v}");
+    }
+    assert_eq!(
+        decode(b"42\n").unwrap(),
+        json!({"kind": "value", "value": 42})
     );
 }

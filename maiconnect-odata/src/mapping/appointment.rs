@@ -146,8 +146,13 @@ pub struct AppointmentWire<'a> {
     /// `Attendee`.
     #[serde(rename = "Attendee", default, borrow)]
     pub attendees: Nav<AttendeeWire<'a>>,
-    /// `Attachments`.
-    #[serde(rename = "Attachments", default, borrow)]
+    /// `Attachments` (`AppointmentToAttachment` in SAP's standard service).
+    #[serde(
+        rename = "Attachments",
+        alias = "AppointmentToAttachment",
+        default,
+        borrow
+    )]
     pub attachments: Nav<AttachmentWire<'a>>,
 }
 
@@ -243,8 +248,10 @@ fn when(
     let from = datetime(object, "FromDate", w.from_date.as_deref())?;
     let to = datetime(object, "ToDate", w.to_date.as_deref())?;
     if w.all_day == Some(true) {
-        let first_day = day_of(object, "FromDate", from);
-        let end_day = day_of(object, "ToDate", to).max(first_day.succ_opt().unwrap_or(first_day));
+        let zone = cfg.default_zone;
+        let first_day = day_of(object, "FromDate", from, zone);
+        let end_day =
+            day_of(object, "ToDate", to, zone).max(first_day.succ_opt().unwrap_or(first_day));
         return Ok(When::AllDay { first_day, end_day });
     }
     let zone = match w.time_zone.as_deref().map(str::trim) {
@@ -421,11 +428,13 @@ pub fn attendee_payload(
             &x.name
         )),
     );
-    let email = x.email.as_ref().map_or("", EmailAddress::as_str);
-    m.insert(
-        "Email".into(),
-        json!(w.fit_in(crate::profile::appointment::ATTENDEE_SET, "Email", email)),
-    );
+    if w.has_in(crate::profile::appointment::ATTENDEE_SET, "Email") {
+        let email = x.email.as_ref().map_or("", EmailAddress::as_str);
+        m.insert(
+            "Email".into(),
+            json!(w.fit_in(crate::profile::appointment::ATTENDEE_SET, "Email", email)),
+        );
+    }
     m
 }
 
@@ -460,7 +469,9 @@ pub fn payload(
             .transaction_type
             .as_ref()
             .and_then(|t| cfg.text_types.get(t));
-        if let Some(tt) = tt {
+        if let Some(tt) = tt
+            && w.has("TextType")
+        {
             m.insert("TextType".into(), json!(tt.as_str()));
         }
     }
@@ -477,7 +488,9 @@ pub fn payload(
         m.insert("FromDate".into(), json!(format_datetime(from)));
         m.insert("ToDate".into(), json!(format_datetime(to)));
         m.insert("AllDay".into(), json!(all_day));
-        m.insert("TimeZone".into(), json!(w.fit("TimeZone", &zone)));
+        if w.has("TimeZone") {
+            m.insert("TimeZone".into(), json!(w.fit("TimeZone", &zone)));
+        }
     }
     if has(Field::Private) {
         m.insert("PrivatFlag".into(), json!(a.is_private()));
@@ -499,7 +512,9 @@ pub fn payload(
         if let Some(s) = &a.status {
             m.insert("Status".into(), json!(w.fit("Status", s)));
         }
-        if let Some(o) = origin {
+        if let Some(o) = origin
+            && w.has("ExternalKey")
+        {
             m.insert(
                 "ExternalKey".into(),
                 json!(w.fit("ExternalKey", &external_key(o))),

@@ -11,17 +11,17 @@ pub mod contact;
 pub mod partner;
 pub mod task;
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::{BTreeMap, HashMap, HashSet};
 use std::fmt;
 
-use chrono::{DateTime, NaiveDate, NaiveTime, Timelike, Utc};
+use chrono::{DateTime, NaiveDate, NaiveTime, Utc};
 use maiconnect_core::ids::{PartnerNo, TextType, TransactionType};
 use maiconnect_core::model::{Importance, PartnerFunction, Zone};
 use maiconnect_core::policy::Policy;
 use serde::Serialize;
 
 use crate::error::ODataError;
-use crate::profile::{PROFILE, ServiceId};
+use crate::profile::{EXTENDED, Profile, ServiceId};
 use crate::wire::metadata::Metadata;
 use crate::wire::value;
 
@@ -67,20 +67,52 @@ impl MappingConfig {
     }
 }
 
-/// The maximum lengths of string properties: from `$metadata` when it was
-/// read, else from the profile.
-#[derive(Debug, Clone, Default, PartialEq)]
+/// What the services hold, for writing: which properties exist and how
+/// long their strings may be. From `$metadata` when it was read, else from
+/// the profile. A property of the profile that a service's `$metadata`
+/// lacks is left out of writes (what that costs, the check says), so that
+/// a missing addition degrades the sync instead of failing every write.
+#[derive(Debug, Clone, PartialEq)]
 pub struct Lengths {
+    profile: &'static Profile,
+    /// Services whose `$metadata` was read.
+    learned: HashSet<ServiceId>,
     declared: HashMap<(ServiceId, String, String), Option<u32>>,
 }
 
+impl Default for Lengths {
+    fn default() -> Self {
+        Lengths::new(&EXTENDED)
+    }
+}
+
 impl Lengths {
-    /// Takes the lengths that `metadata` declares for the profile's
-    /// properties of `service`.
+    /// Nothing learned yet: the profile's lengths, all its properties.
+    pub fn new(profile: &'static Profile) -> Lengths {
+        Lengths {
+            profile,
+            learned: HashSet::new(),
+            declared: HashMap::new(),
+        }
+    }
+
+    /// The profile.
+    pub fn profile(&self) -> &'static Profile {
+        self.profile
+    }
+
+    /// Takes the properties and lengths that `metadata` declares for the
+    /// profile's properties of `service`.
     pub fn learn(&mut self, service: ServiceId, metadata: &Metadata) {
-        for set in service.entity_sets() {
+        self.learned.insert(service);
+        let spec = self.profile.service(service);
+        for set in spec.entity_sets {
+            let found = match set.via {
+                Some((parent, nav)) => metadata.navigation_target(parent, nav),
+                None => metadata.set_type(set.name),
+            };
             for p in set.properties {
-                if let Some(prop) = metadata.set_type(set.name).and_then(|t| t.property(p.name)) {
+                if let Some(prop) = found.and_then(|t| t.property(p.name)) {
                     self.declared.insert(
                         (service, set.name.to_owned(), p.name.to_owned()),
                         prop.max_length,
@@ -88,6 +120,18 @@ impl Lengths {
                 }
             }
         }
+    }
+
+    /// Whether `property` of `set` can be written: the profile has it and
+    /// the service's `$metadata`, when read, declares it.
+    pub fn has(&self, service: ServiceId, set: &str, property: &str) -> bool {
+        if !self.profile.has(service, set, property) {
+            return false;
+        }
+        !self.learned.contains(&service)
+            || self
+                .declared
+                .contains_key(&(service, set.to_owned(), property.to_owned()))
     }
 
     /// The maximum length in characters of `property` of `set`.
@@ -98,11 +142,8 @@ impl Lengths {
         {
             return *m;
         }
-        PROFILE
-            .iter()
-            .filter(|s| s.id == service)
-            .flat_map(|s| s.entity_sets)
-            .find(|s| s.name == set)
+        self.profile
+            .entity_set(service, set)
             .and_then(|s| s.property(property))
             .and_then(|p| p.max_length)
     }
@@ -156,6 +197,16 @@ pub struct Writer<'a> {
 }
 
 impl Writer<'_> {
+    /// Whether the service holds `property` of the set written.
+    pub fn has(&self, property: &str) -> bool {
+        self.lengths.has(self.service, self.set, property)
+    }
+
+    /// Whether the service holds `property` of another set.
+    pub fn has_in(&self, set: &str, property: &str) -> bool {
+        self.lengths.has(self.service, set, property)
+    }
+
     /// `value` cut to the length of `property`, the cut reported.
     pub fn fit(&mut self, property: &'static str, value: &str) -> String {
         self.fit_in(self.set, property, value)
@@ -265,19 +316,23 @@ pub fn changed_at(
 }
 
 /// The day an `Edm.DateTime` that stands for a date falls on: midnight UTC
-/// by the profile. A value off midnight (a client that stored local
-/// midnight as UTC) is taken to the nearest midnight and logged.
-pub fn day_of(object: &dyn fmt::Display, property: &'static str, t: DateTime<Utc>) -> NaiveDate {
-    let time = t.time();
-    if time == NaiveTime::MIN {
+/// by the profile. A value off midnight (a client that stored its local
+/// midnight as UTC, a server that keeps a time with a due date) is read in
+/// the user's `zone`: 17:00 UTC is that day for a user in Berlin or New
+/// York, and Berlin's midnight (22:00 or 23:00 UTC the day before) is the
+/// day after for a user in Berlin.
+pub fn day_of(
+    object: &dyn fmt::Display,
+    property: &'static str,
+    t: DateTime<Utc>,
+    zone: Zone,
+) -> NaiveDate {
+    if t.time() == NaiveTime::MIN {
         return t.date_naive();
     }
-    tracing::warn!(object = %object, property, value = %t, "a date is not at midnight UTC; taking the nearest day");
-    if time.hour() >= 12 {
-        t.date_naive().succ_opt().unwrap_or(t.date_naive())
-    } else {
-        t.date_naive()
-    }
+    let day = zone.local(t).date();
+    tracing::debug!(object = %object, property, value = %t, %day, "a date is not at midnight UTC; taking its day in the user's zone");
+    day
 }
 
 /// Midnight UTC of `day`, as the profile stores dates.
@@ -385,16 +440,41 @@ mod tests {
             Some(40),
             "not in this metadata: profile"
         );
+        // Not in this metadata: left out of writes (what that costs, the
+        // check says); what it has is written.
+        assert!(!l.has(ServiceId::Appointments, "AppointmentSet", "TimeZone"));
+        assert!(!l.has(ServiceId::Appointments, "AttendeeSet", "Email"));
+        assert!(l.has(ServiceId::Appointments, "AppointmentSet", "Location"));
+        assert!(
+            Lengths::default().has(ServiceId::Appointments, "AppointmentSet", "TimeZone"),
+            "before $metadata is read: the profile"
+        );
+        assert!(
+            !Lengths::new(&crate::profile::STANDARD).has(
+                ServiceId::Appointments,
+                "AppointmentSet",
+                "TimeZone"
+            ),
+            "not in the standard profile"
+        );
     }
 
     #[test]
-    fn dates_off_midnight_take_the_nearest_day() {
+    fn dates_off_midnight_take_their_day_in_the_users_zone() {
+        let zone = |z: &str| z.parse::<Zone>().unwrap();
         let d = NaiveDate::from_ymd_opt(2026, 5, 3).unwrap();
-        assert_eq!(day_of(&"x", "FromDate", midnight(d)), d);
+        let berlin = zone("Europe/Berlin");
+        let new_york = zone("America/New_York");
+        for z in [Zone::UTC, berlin, new_york] {
+            assert_eq!(day_of(&"x", "DueDate", midnight(d), z), d, "{z}");
+            // A due date kept with its time, late in the UTC day.
+            let five_pm = midnight(d) + chrono::Duration::hours(17);
+            assert_eq!(day_of(&"x", "DueDate", five_pm, z), d, "{z}");
+        }
         let berlin_midnight = midnight(d) - chrono::Duration::hours(2);
-        assert_eq!(day_of(&"x", "FromDate", berlin_midnight), d);
+        assert_eq!(day_of(&"x", "FromDate", berlin_midnight, berlin), d);
         let new_york_midnight = midnight(d) + chrono::Duration::hours(4);
-        assert_eq!(day_of(&"x", "FromDate", new_york_midnight), d);
+        assert_eq!(day_of(&"x", "FromDate", new_york_midnight, new_york), d);
     }
 
     #[test]

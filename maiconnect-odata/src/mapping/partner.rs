@@ -4,7 +4,7 @@
 use std::borrow::Cow;
 
 use maiconnect_core::ids::{EmailAddress, PartnerNo};
-use maiconnect_core::model::{BusinessPartner, Employee, PartnerCategory, Relationship};
+use maiconnect_core::model::{BusinessPartner, Employee, PartnerCategory, Relationship, Zone};
 use serde::Deserialize;
 
 use crate::error::ODataError;
@@ -208,7 +208,7 @@ impl RelationshipWire<'_> {
             match v.as_deref() {
                 None | Some("") => Ok(None),
                 Some(s) => parse_datetime(s)
-                    .map(|t| Some(day_of(&object, property, t)))
+                    .map(|t| Some(day_of(&object, property, t, Zone::UTC)))
                     .map_err(|why| ODataError::mapping(&object, property, s, why)),
             }
         };

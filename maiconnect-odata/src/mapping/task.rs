@@ -3,7 +3,9 @@
 use std::borrow::Cow;
 
 use maiconnect_core::ids::{ActivityId, PartnerNo};
-use maiconnect_core::model::{Body, ExchangeKey, Record, S4Key, Sensitivity, Task, TaskStatus};
+use maiconnect_core::model::{
+    Body, ExchangeKey, Record, S4Key, Sensitivity, Task, TaskStatus, Zone,
+};
 use maiconnect_core::plan::fields::Field;
 use maiconnect_core::plan::state::S4Item;
 use serde::Deserialize;
@@ -87,8 +89,9 @@ pub fn object(id: ActivityId) -> String {
     entity_path(crate::profile::task::SET, &Literal::Guid(id.uuid()))
 }
 
-/// Reads a task.
-pub fn read(w: TaskWire<'_>, etag: Option<&str>) -> Result<TaskRead, ODataError> {
+/// Reads a task; a due date off midnight UTC is read in `zone` (the
+/// user's).
+pub fn read(w: TaskWire<'_>, etag: Option<&str>, zone: Zone) -> Result<TaskRead, ODataError> {
     let id: ActivityId = w.guid.parse().map_err(|e| {
         ODataError::mapping("Tasks", "Guid", &w.guid, format!("is not a GUID ({e})"))
     })?;
@@ -101,7 +104,7 @@ pub fn read(w: TaskWire<'_>, etag: Option<&str>) -> Result<TaskRead, ODataError>
         Some(d) => {
             let at =
                 parse_datetime(d).map_err(|why| ODataError::mapping(object, "DueDate", d, why))?;
-            Some(day_of(&object, "DueDate", at))
+            Some(day_of(&object, "DueDate", at, zone))
         }
     };
     t.completed = w.completed == Some(true);
@@ -183,7 +186,9 @@ pub fn payload(
         if let Some(s) = &t.user_status {
             m.insert("UserStatusCode".into(), json!(w.fit("UserStatusCode", s)));
         }
-        if let Some(o) = origin {
+        if let Some(o) = origin
+            && w.has("ExternalKey")
+        {
             m.insert(
                 "ExternalKey".into(),
                 json!(w.fit("ExternalKey", &external_key(o))),
@@ -215,7 +220,7 @@ mod tests {
             "ExternalKey":"","ChangedAt":"2026-11-27T09:30:00Z","Attachments":{{"__deferred":{{}}}}}}}}"#
         );
         let w: TaskWire<'_> = parse_entity(body.as_bytes(), "t").unwrap();
-        let r = read(w, None).unwrap();
+        let r = read(w, None, Zone::UTC).unwrap();
         assert_eq!(r.item.version.as_str(), "W/\"'0001'\"");
         assert_eq!(r.external_key, None);
         let Record::Task(t) = r.item.record else {
@@ -248,7 +253,7 @@ mod tests {
             let mut m = payload(id, &original, None, None, &mut w);
             m.insert("__metadata".into(), json!({"etag": "W/\"1\""}));
             let body = json!({ "d": m }).to_string();
-            let back = read(parse_entity(body.as_bytes(), "t").unwrap(), None).unwrap();
+            let back = read(parse_entity(body.as_bytes(), "t").unwrap(), None, Zone::UTC).unwrap();
             let Record::Task(back) = back.item.record else {
                 panic!()
             };

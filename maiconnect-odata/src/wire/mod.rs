@@ -1,9 +1,10 @@
 //! The wire layer: everything about OData v2 that needs no network —
 //! values, literals, filters, query strings, the JSON envelope, SAP error
-//! bodies, `$batch` bodies and `$metadata`. Each piece builds or parses
+//! bodies (and the text of any other error body), `$batch` bodies and `$metadata`. Each piece builds or parses
 //! bytes and is tested byte for byte.
 
 pub mod batch;
+pub mod error_text;
 pub mod filter;
 pub mod json;
 pub mod literal;

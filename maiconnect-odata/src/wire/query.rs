@@ -51,6 +51,30 @@ pub fn entity_path_compound(set: &str, keys: &[(&str, Literal)]) -> String {
     )
 }
 
+/// The GUID key of the entity a `Location` header (or `__metadata.uri`)
+/// names: `…/AppointmentSet(guid'…')` or `…/AttendeeSet(Guid=guid'…',…)`
+/// (the part named `Guid`), percent-encoded or not.
+pub fn guid_in_location(location: &str) -> Option<uuid::Uuid> {
+    let path = location.split(['?', '#']).next()?;
+    let decoded = percent_encoding::percent_decode_str(path).decode_utf8_lossy();
+    let inner = decoded.strip_suffix(')')?;
+    let inner = &inner[inner.rfind('(')? + 1..];
+    let parts: Vec<&str> = inner.split(',').collect();
+    let literal = match parts.as_slice() {
+        [only] if !only.contains('=') => *only,
+        _ => parts.iter().find_map(|p| {
+            let (name, value) = p.split_once('=')?;
+            name.trim().eq_ignore_ascii_case("Guid").then_some(value)
+        })?,
+    };
+    let literal = literal.trim();
+    let quoted = match literal.get(..5) {
+        Some(prefix) if prefix.eq_ignore_ascii_case("guid'") => &literal[4..],
+        _ => literal,
+    };
+    uuid::Uuid::try_parse(quoted.trim_matches('\'')).ok()
+}
+
 /// The system query options of one request.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct Query {
@@ -162,6 +186,17 @@ mod tests {
             "AttendeeSet(Guid=guid'00000000-0000-0000-0000-000000000001',PartnerGuid=guid'00000000-0000-0000-0000-000000000001')"
         );
         assert_eq!(with_query("X", &["", "a=1"]), "X?a=1");
+        for location in [
+            "http://gw.internal:8000/sap/opu/odata/NAG/S/AppointmentSet(guid'00000000-0000-0000-0000-000000000001')",
+            "AppointmentSet(guid%2700000000-0000-0000-0000-000000000001%27)",
+            "Tasks(Guid=guid'00000000-0000-0000-0000-000000000001')?sap-client=100",
+            "X(PartnerGuid=guid'00000000-0000-0000-0000-000000000009',Guid=guid'00000000-0000-0000-0000-000000000001')",
+            "X('00000000-0000-0000-0000-000000000001')",
+        ] {
+            assert_eq!(guid_in_location(location), Some(g), "{location}");
+        }
+        assert_eq!(guid_in_location("AttachmentSet('DOC1')"), None);
+        assert_eq!(guid_in_location("AppointmentSet"), None);
         assert_eq!(with_query("X?b=2", &["a=1"]), "X?b=2&a=1");
     }
 

@@ -7,6 +7,7 @@ use std::fmt;
 
 use quick_xml::events::Event;
 use serde::{Deserialize, Serialize};
+use serde_json::Value;
 
 use crate::wire::xml;
 
@@ -68,15 +69,20 @@ pub struct SapError {
 
 impl fmt::Display for SapError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "SAP {}: {}", self.code, self.message)?;
-        let extra: Vec<&str> = self
-            .details
-            .iter()
-            .filter(|d| !d.message.is_empty() && d.message != self.message)
-            .map(|d| d.message.as_str())
-            .collect();
-        if !extra.is_empty() {
-            write!(f, " [{}]", extra.join("; "))?;
+        if self.code.is_empty() {
+            f.write_str("SAP error")?;
+        } else {
+            write!(f, "SAP {}", self.code)?;
+        }
+        let texts = self.texts();
+        match texts.split_first() {
+            Some((main, extra)) => {
+                write!(f, ": {main}")?;
+                if !extra.is_empty() {
+                    write!(f, " [{}]", extra.join("; "))?;
+                }
+            }
+            None => f.write_str(" without a message")?,
         }
         if !self.transaction_id.is_empty() {
             write!(f, ", transaction {}", self.transaction_id)?;
@@ -85,50 +91,72 @@ impl fmt::Display for SapError {
     }
 }
 
-#[derive(Deserialize)]
-struct JsonBody {
-    error: JsonError,
+/// A scalar as text: strings as they are, numbers and booleans written
+/// out, `null`, objects and arrays as nothing.
+fn scalar(v: Option<&Value>) -> String {
+    match v {
+        Some(Value::String(s)) => s.clone(),
+        Some(Value::Number(n)) => n.to_string(),
+        Some(Value::Bool(b)) => b.to_string(),
+        _ => String::new(),
+    }
 }
 
-#[derive(Deserialize)]
-struct JsonError {
-    #[serde(default)]
-    code: String,
-    #[serde(default)]
-    message: Option<JsonMessage>,
-    #[serde(default)]
-    innererror: Option<JsonInner>,
+/// A message: `"text"`, `{"lang","value"}` or `{"value"}`; (lang, text).
+fn message(v: Option<&Value>) -> (String, String) {
+    match v {
+        Some(Value::Object(m)) => (scalar(m.get("lang")), scalar(m.get("value"))),
+        other => (String::new(), scalar(other)),
+    }
 }
 
-#[derive(Deserialize)]
-#[serde(untagged)]
-enum JsonMessage {
-    Full {
-        #[serde(default)]
-        lang: String,
-        #[serde(default)]
-        value: String,
-    },
-    Plain(String),
-}
-
-#[derive(Deserialize)]
-struct JsonInner {
-    #[serde(default)]
-    transactionid: String,
-    #[serde(default)]
-    timestamp: String,
-    #[serde(default)]
-    application: Option<ErrorApplication>,
-    #[serde(default)]
-    errordetails: Vec<ErrorDetail>,
+fn detail(v: &Value) -> Option<ErrorDetail> {
+    let d = v.as_object()?;
+    Some(ErrorDetail {
+        code: scalar(d.get("code")),
+        message: message(d.get("message")).1,
+        severity: scalar(d.get("severity")),
+        target: scalar(d.get("target")),
+        propertyref: scalar(d.get("propertyref")),
+    })
 }
 
 impl SapError {
-    /// Reads an error body in JSON (`{"error":{…}}`) or XML (`<error>`);
-    /// `None` when the body is neither.
+    /// Whether `code` is SAP's code of the error or of one of its details
+    /// (case-insensitive: the message class is upper case in SAP, lower
+    /// case in some captures).
+    pub fn has_code(&self, code: &str) -> bool {
+        std::iter::once(self.code.as_str())
+            .chain(self.details.iter().map(|d| d.code.as_str()))
+            .any(|c| c.trim().eq_ignore_ascii_case(code))
+    }
+
+    /// All message texts, the main one first, without repeats.
+    pub fn texts(&self) -> Vec<&str> {
+        let mut out: Vec<&str> = Vec::new();
+        for t in std::iter::once(self.message.as_str())
+            .chain(self.details.iter().map(|d| d.message.as_str()))
+        {
+            if !t.is_empty() && !out.contains(&t) {
+                out.push(t);
+            }
+        }
+        out
+    }
+}
+
+impl SapError {
+    /// Reads an error body in JSON (`{"error":…}`) or XML (`<error>`);
+    /// `None` when the body is neither. Every field is optional and may
+    /// come in another shape than Gateway's own (a message as a string or
+    /// as `{"lang","value"}`, a `null` target, a number as code, `details`
+    /// instead of `innererror.errordetails`): what can be read is kept, the
+    /// rest ignored, so no message is lost to one odd field.
     pub fn parse(body: &[u8]) -> Option<SapError> {
-        let trimmed = body.trim_ascii_start();
+        let trimmed = body
+            .strip_prefix(b"\xEF\xBB\xBF")
+            .unwrap_or(body)
+            .trim_ascii_start();
         match trimmed.first() {
             Some(b'{') => Self::parse_json(trimmed),
             Some(b'<') => Self::parse_xml(trimmed),
@@ -137,28 +165,41 @@ impl SapError {
     }
 
     fn parse_json(body: &[u8]) -> Option<SapError> {
-        let b: JsonBody = serde_json::from_slice(body).ok()?;
-        let (lang, message) = match b.error.message {
-            Some(JsonMessage::Full { lang, value }) => (lang, value),
-            Some(JsonMessage::Plain(v)) => (String::new(), v),
-            None => (String::new(), String::new()),
-        };
-        let inner = b.error.innererror;
-        Some(SapError {
-            code: b.error.code,
-            message,
-            lang,
-            transaction_id: inner
-                .as_ref()
-                .map(|i| i.transactionid.clone())
-                .unwrap_or_default(),
-            timestamp: inner
-                .as_ref()
-                .map(|i| i.timestamp.clone())
-                .unwrap_or_default(),
-            application: inner.as_ref().and_then(|i| i.application.clone()),
-            details: inner.map(|i| i.errordetails).unwrap_or_default(),
-        })
+        let v: Value = serde_json::from_slice(body).ok()?;
+        let error = v.get("error")?;
+        let mut out = SapError::default();
+        match error {
+            Value::Object(e) => {
+                out.code = scalar(e.get("code"));
+                (out.lang, out.message) = message(e.get("message"));
+                let inner = e.get("innererror");
+                let field = |name: &str| scalar(inner.and_then(|i| i.get(name)));
+                out.transaction_id = field("transactionid");
+                out.timestamp = field("timestamp");
+                out.application = inner
+                    .and_then(|i| i.get("application"))
+                    .and_then(Value::as_object)
+                    .map(|a| ErrorApplication {
+                        component_id: scalar(a.get("component_id")),
+                        service_namespace: scalar(a.get("service_namespace")),
+                        service_id: scalar(a.get("service_id")),
+                        service_version: scalar(a.get("service_version")),
+                    });
+                // Gateway nests them in innererror; OData v4-style servers
+                // (SAP CAP) put `details` beside the message.
+                let details = inner
+                    .and_then(|i| i.get("errordetails"))
+                    .or_else(|| e.get("details"));
+                out.details = match details {
+                    Some(Value::Array(list)) => list.iter().filter_map(detail).collect(),
+                    Some(one @ Value::Object(_)) => detail(one).into_iter().collect(),
+                    _ => Vec::new(),
+                };
+            }
+            // `{"error": "text"}` from a proxy or a hand-written service.
+            other => out.message = scalar(Some(other)),
+        }
+        Some(out)
     }
 
     /// The XML form that Gateway sends when JSON was not negotiated:
@@ -298,6 +339,47 @@ mod tests {
         assert_eq!(e.transaction_id, "ABCDEF");
         assert_eq!(e.application.unwrap().service_namespace, "/NAG/");
         assert_eq!(e.details[0].message, "No service found & more");
+    }
+
+    #[test]
+    fn odd_shapes_keep_their_message() {
+        // errordetails[].message as {lang, value}, a null target, a number as code.
+        let e = SapError::parse(
+            br#"{"error":{"code":500,"message":{"lang":"en","value":"Outer"},
+                "innererror":{"transactionid":null,"errordetails":[
+                  {"code":"CRM_ORDER/012","message":{"lang":"de","value":"Inner"},"target":null,"severity":"error"},
+                  "not an object"]}}}"#,
+        )
+        .unwrap();
+        assert_eq!(e.code, "500");
+        assert_eq!(e.message, "Outer");
+        assert_eq!(e.details.len(), 1);
+        assert_eq!(e.details[0].message, "Inner");
+        assert_eq!(e.details[0].target, "");
+        assert!(e.has_code("crm_order/012"));
+        assert_eq!(e.to_string(), "SAP 500: Outer [Inner]");
+
+        // {"error": "text"}
+        let e = SapError::parse(br#"{"error":"Service temporarily down"}"#).unwrap();
+        assert_eq!(e.to_string(), "SAP error: Service temporarily down");
+
+        // OData v4-style details beside the message (SAP CAP), a plain message.
+        let e = SapError::parse(
+            br#"{"error":{"code":"ENTITY_ALREADY_EXISTS","message":"Entity already exists","details":[{"code":"X","message":"More"}]}}"#,
+        )
+        .unwrap();
+        assert_eq!(e.message, "Entity already exists");
+        assert_eq!(e.details[0].message, "More");
+
+        // Nothing but the shell; a byte order mark.
+        let e = SapError::parse(b"\xEF\xBB\xBF {\"error\":{}}").unwrap();
+        assert_eq!(e.to_string(), "SAP error without a message");
+        // Only details carry the text.
+        let e = SapError::parse(
+            br#"{"error":{"code":"C","innererror":{"errordetails":[{"message":"From the detail"}]}}}"#,
+        )
+        .unwrap();
+        assert_eq!(e.to_string(), "SAP C: From the detail");
     }
 
     #[test]

@@ -5,13 +5,56 @@ use maiconnect_core::model::{Record, S4Key};
 use maiconnect_core::ports::Crm;
 use maiconnect_core::testing::samples;
 
-use crate::fixture::{backed, client, fake_s4};
+use crate::fixture::{Backed, backed, backed_with, client, fake_s4, mode};
 
 maiconnect_core::crm_conformance!(backed());
 
+/// The suite, and the sample world, against the fake in one mode.
+macro_rules! in_mode {
+    ($($module:ident => $name:literal),* $(,)?) => {
+        $(
+            mod $module {
+                use super::*;
+                maiconnect_core::crm_conformance!(backed_with(mode($name)));
+                #[tokio::test]
+                async fn the_fake_holds_the_sample_world() {
+                    holds_the_sample_world(backed_with(mode($name)).await).await;
+                }
+            }
+        )*
+        /// Every mode of the fake is run here.
+        #[test]
+        fn every_mode_is_run() {
+            let run = [$($name),*];
+            for (name, _) in maiconnect_fakes::s4::Quirks::each() {
+                assert!(run.contains(&name), "mode {name} is not run");
+            }
+        }
+    };
+}
+
+in_mode! {
+    server_keys => "server_keys",
+    internal_origin => "internal_origin",
+    delete_gone_412 => "delete_gone_412",
+    duplicate_as_database_error => "duplicate_as_database_error",
+    update_returns_entity => "update_returns_entity",
+    message_objects => "message_objects",
+    plain_text_errors => "plain_text_errors",
+    html_errors => "html_errors",
+    csrf_off => "csrf_off",
+    standard => "standard",
+    standard_server_keys => "standard+server_keys",
+    standard_html_errors => "standard+html_errors",
+    standard_internal_origin => "standard+internal_origin",
+}
+
 #[tokio::test]
 async fn the_fake_holds_the_sample_world() {
-    let crm = backed().await;
+    holds_the_sample_world(backed().await).await;
+}
+
+async fn holds_the_sample_world(crm: Backed) {
     let world = samples::world();
     for p in &world.partners {
         let got = crm.partner(&p.number).await.unwrap();

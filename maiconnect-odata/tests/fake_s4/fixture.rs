@@ -11,14 +11,21 @@ use maiconnect_core::model::{
 };
 use maiconnect_core::plan::fields::Field;
 use maiconnect_core::plan::state::S4Item;
-use maiconnect_core::ports::Crm;
-use maiconnect_fakes::s4::{FakeS4, FakeS4Config, FakeS4Handle, demo};
+use maiconnect_core::ports::{Capabilities, Created, Crm};
+use maiconnect_fakes::s4::{Catalogue, FakeS4, FakeS4Config, FakeS4Handle, Quirks, demo};
+use maiconnect_odata::profile::ProfileKind;
 use maiconnect_odata::{ClientConfig, MappingConfig, ODataClient, ODataCrm};
 
 /// A fake with the demo partners and relationships, and no activities.
 pub async fn fake_s4() -> FakeS4Handle {
+    fake_s4_with(Quirks::default()).await
+}
+
+/// The same, departing from the kindest behaviour as `quirks` say.
+pub async fn fake_s4_with(quirks: Quirks) -> FakeS4Handle {
     let h = FakeS4::start(FakeS4Config {
         seed: Some(7),
+        quirks,
         ..FakeS4Config::default()
     })
     .await
@@ -27,7 +34,16 @@ pub async fn fake_s4() -> FakeS4Handle {
     h
 }
 
-/// A client of the fake as its communication user.
+/// The profile that fits the fake's catalogue.
+pub fn profile_of(h: &FakeS4Handle) -> ProfileKind {
+    match h.quirks().catalogue {
+        Catalogue::Extended => ProfileKind::Extended,
+        Catalogue::Standard => ProfileKind::Standard,
+    }
+}
+
+/// A client of the fake as its communication user, in the profile that
+/// fits the fake's catalogue.
 pub fn client(h: &FakeS4Handle) -> ODataClient {
     let (user, password) = h.credentials();
     client_as(h, &user, &password)
@@ -37,7 +53,8 @@ pub fn client(h: &FakeS4Handle) -> ODataClient {
 pub fn client_as(h: &FakeS4Handle, user: &str, password: &str) -> ODataClient {
     let cfg = ClientConfig::new(&h.base_url(), user, password)
         .unwrap()
-        .with_sap_client(h.client());
+        .with_sap_client(h.client())
+        .with_profile(profile_of(h));
     ODataClient::new(cfg).unwrap()
 }
 
@@ -59,11 +76,35 @@ pub struct Backed {
 /// The port for the conformance suite: the adapter with default mapping
 /// settings over a freshly seeded fake.
 pub async fn backed() -> Backed {
-    let s4 = fake_s4().await;
+    backed_with(Quirks::default()).await
+}
+
+/// The same over a fake with `quirks`, in the profile that fits it.
+pub async fn backed_with(quirks: Quirks) -> Backed {
+    let s4 = fake_s4_with(quirks).await;
     Backed {
         crm: ODataCrm::new(client(&s4), MappingConfig::default()),
         _s4: s4,
     }
+}
+
+/// The fake's modes by name ([`Quirks::each`]), and two of them on the
+/// standard services.
+pub fn mode(name: &str) -> Quirks {
+    let standard = |q: Quirks| Quirks {
+        catalogue: Catalogue::Standard,
+        ..q
+    };
+    let (base, on_standard) = match name.strip_prefix("standard+") {
+        Some(rest) => (rest, true),
+        None => (name, false),
+    };
+    let q = Quirks::each()
+        .into_iter()
+        .find(|(n, _)| *n == base)
+        .map(|(_, q)| q)
+        .unwrap_or_else(|| panic!("no fake mode {base}"));
+    if on_standard { standard(q) } else { q }
 }
 
 #[async_trait]
@@ -85,8 +126,11 @@ impl Crm for Backed {
         key: &S4Key,
         record: &Record,
         origin: Option<&'a ExchangeKey>,
-    ) -> Result<Version, PortError> {
+    ) -> Result<Created, PortError> {
         self.crm.create(key, record, origin).await
+    }
+    async fn capabilities(&self, kind: ObjectKind) -> Capabilities {
+        self.crm.capabilities(kind).await
     }
     async fn update(
         &self,

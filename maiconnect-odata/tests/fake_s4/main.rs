@@ -7,4 +7,5 @@ mod conformance;
 mod contacts;
 mod csrf;
 mod fixture;
+mod quirks;
 mod roundtrips;

@@ -17,10 +17,11 @@ async fn appointments_round_trip_with_attendees_cuts_and_attachments() {
     let mut a = samples::appointment_a();
     a.attachments.clear();
     a.subject = "A very long subject that S/4HANA cannot hold in forty characters".into();
-    let (v1, report) = crm
+    let (created, report) = crm
         .create_activity(&key, &Record::Appointment(a.clone()), None)
         .await
         .unwrap();
+    let v1 = created.version;
     assert_eq!(report.cuts.len(), 1, "{report:?}");
     let got = crm.get(&key).await.unwrap().unwrap();
     assert_eq!(got.version, v1);
@@ -110,7 +111,11 @@ async fn tasks_round_trip() {
     let key = S4Key::Task("0050568c-0000-0000-0000-00000000bbbb".parse().unwrap());
     let mut t = samples::task_a();
     t.attachments.clear();
-    let v1 = crm.create(&key, &Record::Task(t), None).await.unwrap();
+    let v1 = crm
+        .create(&key, &Record::Task(t), None)
+        .await
+        .unwrap()
+        .version;
     let mut b = samples::task_b();
     b.attachments.clear();
     let fields = [
@@ -151,15 +156,18 @@ async fn expired_tokens_and_refused_head_are_handled() {
     let v1 = crm
         .create(&key, &Record::Task(t.clone()), None)
         .await
-        .unwrap();
+        .unwrap()
+        .version;
     s4.expire_csrf_tokens();
     t.subject = "again".into();
     crm.update(&key, &v1, &[Field::Subject], &Record::Task(t))
         .await
         .unwrap();
+    // The first token came with the read of $metadata before the create;
+    // the expired one was fetched again (HEAD refused, so by GET) once.
     assert_eq!(
         crm.client()
             .token_fetches(maiconnect_odata::profile::ServiceId::Tasks),
-        2
+        1
     );
 }

@@ -140,7 +140,7 @@ fn guids(body: &[u8]) -> Result<(Vec<String>, Option<String>), ODataError> {
 }
 
 #[tokio::test]
-async fn paging_follows_next_links_on_the_same_origin_only() {
+async fn paging_follows_next_links_below_the_service_root() {
     let (addr, s) = start(state()).await;
     let c = client(addr);
     let all = c
@@ -157,13 +157,69 @@ async fn paging_follows_next_links_on_the_same_origin_only() {
             .any(|q| q.contains("$skiptoken=2") && q.contains("sap-client=100"))
     );
 
-    s.lock().unwrap().next_origin = Some("http://evil.example:80".into());
-    let e = c
+    // A Gateway that writes its internal host name into __next: the
+    // listing goes on below the configured root.
+    s.lock().unwrap().next_origin = Some("https://s4-app01.corp.internal:44300".into());
+    let all = c
+        .read_pages(ServiceId::Tasks, "Tasks", guids)
+        .await
+        .unwrap();
+    assert_eq!(all.len(), 2, "page two was read");
+    let mut strict = ClientConfig::new(&format!("http://{addr}"), "MAICONNECT", "Welcome1!")
+        .unwrap()
+        .with_sap_client("100");
+    strict.strict_next_links = true;
+    let e = ODataClient::new(strict)
+        .unwrap()
         .read_pages(ServiceId::Tasks, "Tasks", guids)
         .await
         .unwrap_err();
     assert!(matches!(e, ODataError::CrossOrigin { .. }), "{e}");
     assert_eq!(e.kind(), ErrorKind::Misconfigured);
+}
+
+#[tokio::test]
+async fn without_csrf_protection_writes_fetch_no_token() {
+    let (addr, s) = start(State {
+        csrf_off: true,
+        ..state()
+    })
+    .await;
+    let c = client(addr);
+    // A read first, as the adapter does ($metadata, the object): it asks
+    // for the token on the way and learns that there is none.
+    c.send(ServiceId::Tasks, &Request::new(Method::Get, "Tasks"))
+        .await
+        .unwrap();
+    for i in 1..=5 {
+        let r = c
+            .send(ServiceId::Tasks, &merge(&format!("W/\"{i}\"")))
+            .await
+            .unwrap();
+        assert_eq!(r.status, 204);
+    }
+    let st = s.lock().unwrap();
+    assert_eq!((st.heads, st.fetch_gets), (0, 1), "only the read asked");
+    assert_eq!(st.write_requests, 5, "no write was sent twice");
+    assert_eq!(c.token_fetches(ServiceId::Tasks), 0);
+}
+
+#[tokio::test]
+async fn a_read_brings_the_token_so_writes_need_no_fetch() {
+    let (addr, s) = start(state()).await;
+    let c = client(addr);
+    c.send(ServiceId::Tasks, &Request::new(Method::Get, "Tasks"))
+        .await
+        .unwrap();
+    for i in 1..=5 {
+        c.send(ServiceId::Tasks, &merge(&format!("W/\"{i}\"")))
+            .await
+            .unwrap();
+    }
+    let st = s.lock().unwrap();
+    assert_eq!((st.heads, st.issued, st.writes), (0, 1, 5));
+    assert_eq!(st.write_requests, 5);
+    assert_eq!(c.token_fetches(ServiceId::Tasks), 0);
 }
 
 #[tokio::test]
@@ -197,11 +253,12 @@ async fn creates_go_in_a_batch_changeset_and_a_repeat_is_already_exists() {
     let mut t = samples::task_a();
     t.attachments.clear();
     let key = S4Key::Task("0050568c-2b4f-1ee8-a1b2-c3d4e5f60718".parse().unwrap());
-    let (v, report) = crm
+    let (created, report) = crm
         .create_activity(&key, &Record::Task(t.clone()), None)
         .await
         .unwrap();
-    assert_eq!(v.as_str(), "W/\"1\"");
+    assert_eq!(created.version.as_str(), "W/\"1\"");
+    assert_eq!(created.key, key, "no GUID in the answer: the key sent");
     assert!(report.cuts.is_empty());
     {
         let st = s.lock().unwrap();
@@ -218,6 +275,40 @@ async fn creates_go_in_a_batch_changeset_and_a_repeat_is_already_exists() {
         .unwrap_err();
     assert_eq!(e.kind, ErrorKind::AlreadyExists, "{e}");
     assert!(e.message.contains("exists already"), "{e}");
+}
+
+/// A create whose answer is lost (503 after the server carried it out) is
+/// confirmed by reading before it is reported: it exists, so it is not
+/// retried into a second object.
+#[tokio::test]
+async fn a_create_that_happened_is_confirmed_by_reading() {
+    let (addr, s) = start(State {
+        lose_batch_answers: true,
+        ..state()
+    })
+    .await;
+    let crm = ODataCrm::new(client(addr), MappingConfig::default());
+    let mut t = samples::task_a();
+    t.attachments.clear();
+    let key = S4Key::Task("0050568c-2b4f-1ee8-a1b2-c3d4e5f60719".parse().unwrap());
+    let e = maiconnect_core::ports::Crm::create(&crm, &key, &Record::Task(t.clone()), None)
+        .await
+        .unwrap_err();
+    assert_eq!(e.kind, ErrorKind::AlreadyExists, "{e}");
+    assert!(e.message.contains("Service Unavailable"), "{e}");
+    // Refused without being made: the failure stands, to be retried.
+    s.lock().unwrap().refuse_batches = true;
+    let other = S4Key::Task("0050568c-2b4f-1ee8-a1b2-c3d4e5f6071a".parse().unwrap());
+    let e = maiconnect_core::ports::Crm::create(&crm, &other, &Record::Task(t), None)
+        .await
+        .unwrap_err();
+    assert_eq!(e.kind, ErrorKind::Unavailable, "{e}");
+    assert_eq!(
+        e.retry,
+        Retry::Later {
+            after: Some(Duration::from_secs(1))
+        }
+    );
 }
 
 #[tokio::test]

@@ -25,6 +25,16 @@ pub struct State {
     pub seen_queries: Vec<String>,
     pub batch_bodies: Vec<String>,
     pub huge: bool,
+    /// CSRF protection off: no token issued, none checked.
+    pub csrf_off: bool,
+    /// Modifying requests that reached the service.
+    pub write_requests: u32,
+    /// A `$batch` is carried out but answered 503 (the answer is lost).
+    pub lose_batch_answers: bool,
+    /// A `$batch` is answered 503 and not carried out.
+    pub refuse_batches: bool,
+    /// The task a lost answer created.
+    pub created: Option<String>,
 }
 
 pub type Shared = Arc<Mutex<State>>;
@@ -78,7 +88,8 @@ async fn handle(
         .decode_utf8_lossy()
         .into_owned();
     let cookie = header(&headers, "cookie").unwrap_or_default().to_owned();
-    // The token fetch.
+    // The token fetch: on its own (HEAD, GET of the root) or with a read.
+    let mut issued: Vec<(&str, String)> = Vec::new();
     if header(&headers, "x-csrf-token").is_some_and(|t| t.eq_ignore_ascii_case("fetch")) {
         if method == Method::HEAD {
             s.heads += 1;
@@ -88,25 +99,49 @@ async fn handle(
         } else {
             s.fetch_gets += 1;
         }
-        s.issued += 1;
-        let token = format!("token{}", s.issued);
-        let session = format!("session{}", s.issued);
-        s.token = Some(token.clone());
-        s.session = Some(session.clone());
-        return reply(
-            200,
-            &[
+        if s.csrf_off {
+            if method == Method::HEAD || rest.is_empty() {
+                return reply(200, &[], "");
+            }
+        } else {
+            s.issued += 1;
+            let token = format!("token{}", s.issued);
+            let session = format!("session{}", s.issued);
+            s.token = Some(token.clone());
+            s.session = Some(session.clone());
+            issued = vec![
                 ("x-csrf-token", token),
                 (
                     "set-cookie",
                     format!("SAP_SESSIONID_S4H_100={session}; path=/; HttpOnly"),
                 ),
-            ],
-            "",
+            ];
+            if method == Method::HEAD || rest.is_empty() {
+                return reply(200, &issued, "");
+            }
+        }
+    }
+    let mut r = route(&mut s, &method, &uri, &headers, &body, &rest, &cookie);
+    for (k, v) in issued {
+        r.headers_mut().append(
+            axum::http::HeaderName::from_bytes(k.as_bytes()).unwrap(),
+            v.parse().unwrap(),
         );
     }
-    if method != Method::GET && method != Method::HEAD {
-        let token_ok = s.token.is_some() && header(&headers, "x-csrf-token") == s.token.as_deref();
+    r
+}
+
+fn route(
+    s: &mut State,
+    method: &Method,
+    uri: &Uri,
+    headers: &HeaderMap,
+    body: &Bytes,
+    rest: &str,
+    cookie: &str,
+) -> Response {
+    if method != Method::GET && method != Method::HEAD && !s.csrf_off {
+        let token_ok = s.token.is_some() && header(headers, "x-csrf-token") == s.token.as_deref();
         let cookie_ok = s
             .session
             .as_ref()
@@ -122,8 +157,11 @@ async fn handle(
     s.seen_queries
         .push(uri.query().unwrap_or_default().to_owned());
     let json = [("content-type", "application/json".to_owned())];
-    match (method.as_str(), rest.as_str()) {
-        ("MERGE", r) if r.starts_with("Tasks(") => match header(&headers, "if-match") {
+    if method != Method::GET && method != Method::HEAD {
+        s.write_requests += 1;
+    }
+    match (method.as_str(), rest) {
+        ("MERGE", r) if r.starts_with("Tasks(") => match header(headers, "if-match") {
             None => reply(
                 428,
                 &[],
@@ -181,7 +219,7 @@ async fn handle(
                 )
             } else {
                 let origin = s.next_origin.clone().unwrap_or_else(|| {
-                    format!("http://{}", header(&headers, "host").unwrap_or_default())
+                    format!("http://{}", header(headers, "host").unwrap_or_default())
                 });
                 let next = format!("{origin}{ROOT}Tasks?$skiptoken=2");
                 reply(
@@ -195,8 +233,36 @@ async fn handle(
             }
         }
         ("GET", "Busy") => reply(429, &[("retry-after", "3".into())], ""),
+        ("POST", "$batch") if s.refuse_batches => reply(503, &[("retry-after", "1".into())], ""),
+        ("POST", "$batch") if s.lose_batch_answers => {
+            let text = String::from_utf8_lossy(body).into_owned();
+            s.created = text
+                .split("\"Guid\":\"")
+                .nth(1)
+                .map(|rest| rest.chars().take(36).collect());
+            reply(
+                503,
+                &[("retry-after", "1".into())],
+                "<html><body>Service Unavailable</body></html>",
+            )
+        }
+        ("GET", r)
+            if s.created
+                .as_deref()
+                .is_some_and(|g| r == format!("Tasks(guid'{g}')")) =>
+        {
+            let guid = s.created.clone().unwrap_or_default();
+            reply(
+                200,
+                &[
+                    ("content-type", "application/json".into()),
+                    ("etag", "W/\"7\"".into()),
+                ],
+                format!(r#"{{"d":{}}}"#, task(&guid, "W/\"7\"")),
+            )
+        }
         ("POST", "$batch") => {
-            let text = String::from_utf8_lossy(&body).into_owned();
+            let text = String::from_utf8_lossy(body).into_owned();
             s.batch_bodies.push(text.clone());
             let already = s.batch_bodies.len() > 1;
             let inner = if already {

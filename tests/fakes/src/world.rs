@@ -8,7 +8,7 @@ use std::time::Duration;
 use crate::exchange::{
     FakeExchange, FakeExchangeConfig, FakeExchangeHandle, demo as exchange_demo,
 };
-use crate::s4::{FakeS4, FakeS4Config, FakeS4Handle, HubDestination, demo as s4_demo};
+use crate::s4::{FakeS4, FakeS4Config, FakeS4Handle, HubDestination, Quirks, demo as s4_demo};
 
 /// The admin API's credentials in the demo world.
 pub const ADMIN: (&str, &str) = ("admin", "demo-admin");
@@ -32,6 +32,8 @@ pub struct WorldOptions {
     pub sample_items: bool,
     /// Seed the S/4HANA demo appointments and tasks (partners are always seeded).
     pub s4_activities: bool,
+    /// How the fake S/4HANA departs from its kindest behaviour.
+    pub s4_quirks: Quirks,
 }
 
 impl Default for WorldOptions {
@@ -44,6 +46,7 @@ impl Default for WorldOptions {
             minute: Duration::from_secs(60),
             sample_items: true,
             s4_activities: true,
+            s4_quirks: Quirks::default(),
         }
     }
 }
@@ -93,6 +96,7 @@ impl World {
                 user: Some(EVENTS.0.into()),
                 password: Some(EVENTS.1.into()),
             }),
+            quirks: opts.s4_quirks.clone(),
             ..FakeS4Config::default()
         })
         .await

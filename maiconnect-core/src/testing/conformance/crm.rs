@@ -24,15 +24,28 @@ fn plain_appointment() -> Record {
 }
 
 /// An activity can be created under a chosen GUID, read, updated field by
-/// field and deleted.
+/// field and deleted. The port answers with the key the server holds it
+/// under (the one sent, unless the server assigns its own); both read it.
 pub async fn create_read_update_delete(crm: impl Crm) {
-    let k = key(1);
-    let v1 = crm
-        .create(&k, &plain_appointment(), None)
+    let sent = key(1);
+    let created = crm
+        .create(&sent, &plain_appointment(), None)
         .await
         .expect("create");
+    let (k, v1) = (created.key, created.version);
+    assert_eq!(k.kind(), ObjectKind::Appointment);
+    if crm
+        .capabilities(ObjectKind::Appointment)
+        .await
+        .keeps_sent_keys
+    {
+        assert_eq!(k, sent, "the server keeps the key sent");
+    }
     let got = crm.get(&k).await.expect("get").expect("exists");
+    assert_eq!(got.key, k);
     assert_eq!(got.version, v1);
+    let by_sent = crm.get(&sent).await.expect("get").expect("exists");
+    assert_eq!(by_sent.key, k, "the key sent reads the object created");
     let Record::Appointment(a) = &got.record else {
         panic!("kind")
     };
@@ -67,11 +80,11 @@ pub async fn create_read_update_delete(crm: impl Crm) {
 
 /// Writes with an old version fail as conflicts.
 pub async fn stale_versions_conflict(crm: impl Crm) {
-    let k = key(2);
-    let v1 = crm
-        .create(&k, &plain_appointment(), None)
+    let created = crm
+        .create(&key(2), &plain_appointment(), None)
         .await
         .expect("create");
+    let (k, v1) = (created.key, created.version);
     let rec = crm.get(&k).await.expect("get").expect("exists").record;
     crm.update(&k, &v1, &[Field::Subject], &rec)
         .await
@@ -100,17 +113,21 @@ pub async fn repeated_create_is_already_exists(crm: impl Crm) {
 
 /// Activities are listed by participant and window.
 pub async fn lists_by_employee_and_window(crm: impl Crm) {
-    crm.create(&key(4), &plain_appointment(), None)
+    let ak = crm
+        .create(&key(4), &plain_appointment(), None)
         .await
-        .expect("create");
+        .expect("create")
+        .key;
     let mut t = task_a();
     t.attachments.clear();
     let tk = S4Key::Task(ActivityId::from_uuid(uuid::Uuid::from_u128(
         0x0050_568c_0000_0000_0000_0000_0000_0099,
     )));
-    crm.create(&tk, &Record::Task(t), None)
+    let tk = crm
+        .create(&tk, &Record::Task(t), None)
         .await
-        .expect("create task");
+        .expect("create task")
+        .key;
     let from = Utc
         .with_ymd_and_hms(2026, 11, 1, 0, 0, 0)
         .single()
@@ -120,7 +137,7 @@ pub async fn lists_by_employee_and_window(crm: impl Crm) {
         .list_activities(ObjectKind::Appointment, &bp("4711"), from, to)
         .await
         .expect("list");
-    assert!(a.iter().any(|i| i.key == key(4)));
+    assert!(a.iter().any(|i| i.key == ak));
     assert!(a.iter().all(|i| i.key.kind() == ObjectKind::Appointment));
     let t = crm
         .list_activities(ObjectKind::Task, &bp("4711"), from, to)
@@ -131,7 +148,7 @@ pub async fn lists_by_employee_and_window(crm: impl Crm) {
         .list_activities(ObjectKind::Appointment, &bp("4712"), from, to)
         .await
         .expect("list");
-    assert!(!other.iter().any(|i| i.key == key(4)));
+    assert!(!other.iter().any(|i| i.key == ak));
     let later = crm
         .list_activities(
             ObjectKind::Appointment,
@@ -141,7 +158,7 @@ pub async fn lists_by_employee_and_window(crm: impl Crm) {
         )
         .await
         .expect("list");
-    assert!(!later.iter().any(|i| i.key == key(4)));
+    assert!(!later.iter().any(|i| i.key == ak));
 }
 
 /// Partners, employees, relationships and the search by e-mail.
@@ -205,5 +222,22 @@ pub async fn contacts_read_as_records(crm: impl Crm) {
             .await
             .expect("get")
             .is_none()
+    );
+}
+
+/// What the port says it offers holds: a change time stamp is filled in
+/// what it reads.
+pub async fn capabilities_hold(crm: impl Crm) {
+    let created = crm
+        .create(&key(5), &plain_appointment(), None)
+        .await
+        .expect("create");
+    let got = crm.get(&created.key).await.expect("get").expect("exists");
+    let caps = crm.capabilities(ObjectKind::Appointment).await;
+    assert_eq!(
+        got.changed_at.is_some(),
+        caps.change_timestamp,
+        "change time stamp offered: {caps:?}, read: {:?}",
+        got.changed_at
     );
 }

@@ -55,6 +55,7 @@ macro_rules! crm_conformance {
                     lists_by_employee_and_window,
                     partners_relationships_and_search,
                     contacts_read_as_records,
+                    capabilities_hold,
                 ]
             );
         }

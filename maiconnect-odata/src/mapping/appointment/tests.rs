@@ -236,6 +236,43 @@ fn a_create_carries_every_property_and_the_attendees() {
     );
 }
 
+/// In the standard profile, or where a service's `$metadata` lacks an
+/// addition, the create leaves it out instead of failing.
+#[test]
+fn a_create_leaves_out_what_the_service_does_not_hold() {
+    let a = samples::appointment_a();
+    let id: ActivityId = ID.parse().unwrap();
+    let origin = ExchangeKey::item("AAMkAD=".parse().unwrap());
+    let standard = Lengths::new(&crate::profile::STANDARD);
+    let meta = crate::wire::metadata::parse_metadata(
+        &std::fs::read(concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/tests/samples/crm_appointment_metadata.xml"
+        ))
+        .unwrap(),
+    )
+    .unwrap();
+    let mut learned = Lengths::default();
+    learned.learn(ServiceId::Appointments, &meta);
+    for lengths in [standard, learned] {
+        let mut report = WriteReport::default();
+        let v = Value::Object(payload(
+            id,
+            &a,
+            None,
+            Some(&origin),
+            &cfg(),
+            &mut writer(&lengths, &mut report),
+        ));
+        for gone in ["TimeZone", "ExternalKey", "TextType"] {
+            assert!(v.get(gone).is_none(), "{gone} in {v}");
+        }
+        assert!(v["Attendee"][0].get("Email").is_none(), "{v}");
+        assert_eq!(v["Description"], "Quarterly review");
+        assert_eq!(v["Attendee"][0]["PartnerNo"], "0000000100");
+    }
+}
+
 #[test]
 fn an_update_carries_only_the_changed_properties() {
     let mut a = samples::appointment_b();

@@ -169,6 +169,25 @@ impl Metadata {
     pub fn set_type(&self, set: &str) -> Option<&EntityType> {
         self.entity_type(&self.entity_set(set)?.entity_type)
     }
+    /// The entity type a navigation property of an entity set's type leads
+    /// to (through its association's other end).
+    pub fn navigation_target(&self, set: &str, navigation: &str) -> Option<&EntityType> {
+        let nav = self.set_type(set)?.navigation(navigation)?;
+        let local = nav
+            .relationship
+            .rsplit_once('.')
+            .map_or(nav.relationship.as_str(), |(_, l)| l);
+        let end = self
+            .schemas
+            .iter()
+            .flat_map(|s| s.associations.iter())
+            .find(|a| a.name == local)?
+            .ends
+            .iter()
+            .find(|e| e.role == nav.to_role)?;
+        self.entity_type(&end.entity_type)
+    }
+
     /// The declared `MaxLength` of a property of an entity set's type.
     pub fn max_length(&self, set: &str, property: &str) -> Option<u32> {
         self.set_type(set)?.property(property)?.max_length

@@ -7,6 +7,7 @@ use std::time::Duration;
 use serde::{Deserialize, Serialize};
 
 use super::edm::ServiceId;
+use super::quirks::Quirks;
 
 /// A user of the system (SU01) with the services their roles open.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -74,6 +75,9 @@ pub struct FakeS4Config {
     pub event_retry_max: Duration,
     /// Most events per delivery request (sent as a JSON array).
     pub event_batch_max: usize,
+    /// How the fake departs from its kindest behaviour (server keys,
+    /// another host in links, error shapes, the standard services, …).
+    pub quirks: Quirks,
 }
 
 impl Default for FakeS4Config {
@@ -91,6 +95,7 @@ impl Default for FakeS4Config {
             event_retry_initial: Duration::from_millis(200),
             event_retry_max: Duration::from_secs(10),
             event_batch_max: 50,
+            quirks: Quirks::default(),
         }
     }
 }

@@ -73,10 +73,27 @@
 //!   400; CRM raises a business exception). Strings longer than their
 //!   MaxLength get 400 naming the property in the message and in
 //!   `errordetails[].propertyref`. JSON answers only (`$format=xml` → 400).
-//! * Errors: SAP Gateway error bodies (JSON when asked for, else XML).
+//! * Errors: SAP Gateway error bodies (JSON when asked for, else XML); a
+//!   failed `$batch` changeset in the format its operation asked for (its
+//!   own `Accept`, not the outer request's), as Gateway does.
 //! * `POST` with `X-HTTP-Method: MERGE|PUT|PATCH|DELETE` is that method
 //!   (SAPUI5's tunnelling). The `Employees` CDS compares `EmailAddress`
 //!   exactly (only the partner search ignores case, as the profile says).
+//!
+//! # Quirks
+//!
+//! By default the fake is SAP Gateway with the `/NAG/` services at its
+//! kindest. [`Quirks`] make it as unkind as real systems are, each alone
+//! or together ([`Quirks::each`] lists them one by one): it assigns its
+//! own GUIDs to creates; writes an internal host into `__next`, URIs and
+//! `Location`; answers a `DELETE` of a gone entity with 412; a duplicate
+//! key with 500 and a database message (`SY/530`); an update with 200 and
+//! the entity; errors with message objects and `null` targets, as plain
+//! `{"error": "text"}` or as a proxy's HTML page; has CSRF protection off;
+//! or offers SAP's standard `CRM_APPOINTMENT_SRV`, `CRM_TASK` and
+//! `CRM_BUPA_ODATA` under `/sap/opu/odata/sap/` instead of the copies —
+//! without the additions, refusing a request that names one, with SAP's
+//! `AppointmentToAttachment` ([`Catalogue::Standard`]).
 //!
 //! # State
 //!
@@ -132,6 +149,7 @@
 //! | `POST /_control/users` | `{"name":"HUB2","password":"pw","services":["CRM_APPOINTMENT_SRV_01"]}` | [`FakeS4Handle::upsert_user`] |
 //! | `PUT /_control/users/{name}/services` | `{"services":[]}` (no role) or `{"services":null}` (all) | [`FakeS4Handle::set_user_services`] |
 //! | `PUT /_control/head` | `{"allowed":false}` | [`FakeS4Handle::set_head_allowed`] |
+//! | `GET`/`PUT /_control/quirks` | `{"server_keys":true,"internal_origin":"https://s4-app01.corp.internal:44300","delete_gone_412":true,"duplicate_as_database_error":true,"update_returns_entity":true,"error_shape":"html","csrf_off":true,"catalogue":"standard"}` | [`FakeS4Handle::quirks`], [`FakeS4Handle::set_quirks`] |
 //! | `PUT /_control/latency` | `{"fixed_ms":20,"jitter_ms":10}` | [`FakeS4Handle::set_latency`] |
 //! | `PUT /_control/page-size` | `{"size":2}` | [`FakeS4Handle::set_page_size`] |
 //! | `GET`/`POST /_control/clock` | `{"set":"2026-12-01T08:00:00Z"}`, `{"advance_secs":3600}`, `{"real":true}` | [`FakeS4Handle::set_clock`], [`FakeS4Handle::advance_clock`], [`FakeS4Handle::real_clock`] |
@@ -153,6 +171,7 @@ mod error;
 mod events;
 pub mod filter;
 mod gateway;
+mod quirks;
 mod server;
 mod shared;
 mod store;
@@ -164,6 +183,7 @@ pub use edm::ServiceId;
 pub use error::FakeS4Error;
 pub use events::{DeliveryStatus, EventRecord};
 pub use gateway::{FaultAction, FaultRule};
+pub use quirks::{Catalogue, ErrorShape, Quirks};
 pub use server::{FakeS4, FakeS4Handle};
 pub use shared::Latency;
 pub use store::{ActivityKind, Partner, Relationship};

@@ -174,9 +174,17 @@ impl FakeS4Handle {
     }
 
     /// The root URL of a service, ending in `/`
-    /// (`http://127.0.0.1:<port>/sap/opu/odata/NAG/CRM_APPOINTMENT_SRV_01/`).
+    /// (`http://127.0.0.1:<port>/sap/opu/odata/NAG/CRM_APPOINTMENT_SRV_01/`;
+    /// `…/sap/CRM_APPOINTMENT_SRV/` with the standard catalogue).
     pub fn service_url(&self, service: ServiceId) -> String {
-        format!("{}{ODATA_ROOT}NAG/{}/", self.base_url(), service.name())
+        let catalogue = lock(&self.inner.shared.settings).quirks.catalogue;
+        let model = service.model(catalogue);
+        format!(
+            "{}{ODATA_ROOT}{}/{}/",
+            self.base_url(),
+            model.namespace_segment,
+            model.name
+        )
     }
 
     /// The system's client (`sap-client`).

@@ -11,6 +11,7 @@ use super::config::{FakeS4Config, User};
 use super::edm::ServiceId;
 use super::events::EventQueue;
 use super::gateway::{Faults, Sessions};
+use super::quirks::Quirks;
 use super::store::Store;
 
 /// Latency added to every OData request (for benchmarks and timeouts).
@@ -38,6 +39,8 @@ pub struct Settings {
     pub inactive: HashSet<ServiceId>,
     /// Users.
     pub users: Vec<User>,
+    /// The departures from the kindest behaviour.
+    pub quirks: Quirks,
 }
 
 /// Locks a mutex, recovering from poisoning (a panicking test thread must
@@ -78,6 +81,7 @@ impl Shared {
             latency: Latency::default(),
             inactive: HashSet::new(),
             users: config.users.clone(),
+            quirks: config.quirks.clone(),
         };
         let events = EventQueue::new(&config, seed);
         Shared {

@@ -18,6 +18,7 @@ use crate::s4::config::{HubDestination, User};
 use crate::s4::edm::ServiceId;
 use crate::s4::error::FakeS4Error;
 use crate::s4::gateway::FaultRule;
+use crate::s4::quirks::Quirks;
 use crate::s4::server::FakeS4Handle;
 use crate::s4::shared::Latency;
 use crate::s4::store::{ActivityKind, Partner};
@@ -266,6 +267,15 @@ async fn head(State(h): H, Json(a): Json<Allowed>) -> Json<J> {
     ok()
 }
 
+async fn quirks(State(h): H) -> Json<Quirks> {
+    Json(h.quirks())
+}
+
+async fn set_quirks(State(h): H, Json(q): Json<Quirks>) -> Json<J> {
+    h.set_quirks(q);
+    ok()
+}
+
 async fn latency(State(h): H, Json(l): Json<Latency>) -> Json<J> {
     h.set_latency(l);
     ok()
@@ -375,6 +385,7 @@ pub fn router(handle: FakeS4Handle) -> Router {
         .route("/_control/users", post(upsert_user))
         .route("/_control/users/{name}/services", put(user_services))
         .route("/_control/head", put(head))
+        .route("/_control/quirks", get(quirks).put(set_quirks))
         .route("/_control/latency", put(latency))
         .route("/_control/page-size", put(page_size))
         .route("/_control/clock", get(clock).post(change_clock))

@@ -19,6 +19,7 @@ use super::edm::{EntitySet, ServiceId};
 use super::error::FakeS4Error;
 use super::events::EventRecord;
 use super::gateway::FaultRule;
+use super::quirks::Quirks;
 use super::server::FakeS4Handle;
 use super::shared::{Latency, lock};
 use super::store::{
@@ -438,6 +439,15 @@ impl FakeS4Handle {
             .ok_or_else(|| FakeS4Error::NotFound(format!("user {user}")))?;
         u.services = services;
         Ok(())
+    }
+
+    /// Sets how the fake departs from its kindest behaviour.
+    pub fn set_quirks(&self, quirks: Quirks) {
+        lock(&self.shared().settings).quirks = quirks;
+    }
+    /// How the fake departs from its kindest behaviour.
+    pub fn quirks(&self) -> Quirks {
+        lock(&self.shared().settings).quirks.clone()
     }
 
     /// Allows or refuses (405) `HEAD` requests.

@@ -101,7 +101,7 @@ fn entity_type(x: &mut String, ns: &str, set: &EntitySet) {
         let _ = write!(x, r#"<PropertyRef Name="{}"/>"#, p.name);
     }
     x.push_str("</Key>");
-    for p in set.properties {
+    for p in set.properties.iter().filter(|p| !p.hidden) {
         let _ = write!(
             x,
             r#"<Property Name="{}" Type="{}""#,

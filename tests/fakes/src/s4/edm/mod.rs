@@ -7,9 +7,11 @@
 
 mod metadata;
 mod services;
+mod standard;
 
 pub use metadata::metadata_document;
 pub use services::{SERVICES, ServiceId};
+pub use standard::STANDARD_SERVICES;
 
 /// An EDM primitive type used by the profile
 /// ([OData v2 primitive types](https://www.odata.org/documentation/odata-version-2-0/overview/#AbstractTypeSystem)).
@@ -60,6 +62,10 @@ pub struct Property {
     pub updatable: bool,
     /// `sap:label`.
     pub label: &'static str,
+    /// Not offered by this service (SAP's standard service lacks the
+    /// property that its `/NAG/` copy adds); kept in place so that a
+    /// stored entity has the same layout in both.
+    pub hidden: bool,
 }
 
 impl Property {
@@ -72,6 +78,7 @@ impl Property {
             creatable: true,
             updatable: true,
             label,
+            hidden: false,
         }
     }
     /// An `Edm.String` with a MaxLength.
@@ -96,6 +103,11 @@ impl Property {
         self.updatable = false;
         self
     }
+    /// Marks it as not offered by the service.
+    pub const fn hidden(mut self) -> Self {
+        self.hidden = true;
+        self
+    }
 }
 
 /// A navigation property.
@@ -110,7 +122,7 @@ pub struct Navigation {
 }
 
 /// One entity set with its entity type.
-#[derive(Debug)]
+#[derive(Debug, Clone, Copy)]
 pub struct EntitySet {
     /// Entity set name (`AppointmentSet`).
     pub name: &'static str,
@@ -141,13 +153,15 @@ impl PartialEq for EntitySet {
 }
 
 impl EntitySet {
-    /// The index of a property by name.
+    /// The index of a property the service offers, by name.
     pub fn index(&self, name: &str) -> Option<usize> {
-        self.properties.iter().position(|p| p.name == name)
+        self.properties
+            .iter()
+            .position(|p| p.name == name && !p.hidden)
     }
-    /// A property by name.
+    /// A property the service offers, by name.
     pub fn property(&self, name: &str) -> Option<&'static Property> {
-        self.properties.iter().find(|p| p.name == name)
+        self.properties.iter().find(|p| p.name == name && !p.hidden)
     }
     /// A navigation property by name.
     pub fn navigation(&self, name: &str) -> Option<&'static Navigation> {
@@ -164,6 +178,8 @@ impl EntitySet {
 pub struct Service {
     /// Which one.
     pub id: ServiceId,
+    /// The namespace segment of its path (`NAG`, `sap`).
+    pub namespace_segment: &'static str,
     /// Technical name without namespace (`CRM_APPOINTMENT_SRV_01`).
     pub name: &'static str,
     /// Its entity sets.

@@ -1,7 +1,8 @@
 //! The six services of `maiconnect-odata/PROFILE.md`, property by property.
 
 use super::EdmType::{Boolean, DateTime, DateTimeOffset, Guid, Int32, String as Text};
-use super::{EntitySet, Navigation, Property as P, Service};
+use super::{EntitySet, Navigation, Property as P, STANDARD_SERVICES, Service};
+use crate::s4::quirks::Catalogue;
 
 /// Which service a request addresses.
 ///
@@ -50,6 +51,25 @@ impl ServiceId {
             .into_iter()
             .find(|s| s.name().eq_ignore_ascii_case(name))
     }
+
+    /// The service that plays this role in `catalogue`.
+    pub fn model(self, catalogue: Catalogue) -> &'static Service {
+        match (catalogue, self) {
+            (Catalogue::Standard, ServiceId::Appointments) => &STANDARD_SERVICES[0],
+            (Catalogue::Standard, ServiceId::Tasks) => &STANDARD_SERVICES[1],
+            (Catalogue::Standard, ServiceId::Partners) => &STANDARD_SERVICES[2],
+            _ => self.service(),
+        }
+    }
+
+    /// The service at `/sap/opu/odata/<namespace>/<name>/` in `catalogue`
+    /// (both case-insensitive, as the ICF path is).
+    pub fn from_path(catalogue: Catalogue, namespace: &str, name: &str) -> Option<ServiceId> {
+        ServiceId::ALL.into_iter().find(|s| {
+            let m = s.model(catalogue);
+            m.name.eq_ignore_ascii_case(name) && m.namespace_segment.eq_ignore_ascii_case(namespace)
+        })
+    }
 }
 
 impl serde::Serialize for ServiceId {
@@ -69,11 +89,11 @@ impl<'de> serde::Deserialize<'de> for ServiceId {
     }
 }
 
-const fn nav(name: &'static str, target: &'static str, many: bool) -> Navigation {
+pub(super) const fn nav(name: &'static str, target: &'static str, many: bool) -> Navigation {
     Navigation { name, target, many }
 }
 
-const ATTACHMENT_SET: EntitySet = EntitySet {
+pub(super) const ATTACHMENT_SET: EntitySet = EntitySet {
     name: "AttachmentSet",
     type_name: "Attachment",
     label: "Attachment",
@@ -92,7 +112,7 @@ const ATTACHMENT_SET: EntitySet = EntitySet {
     deletable: true,
 };
 
-const APPOINTMENT_SETS: &[EntitySet] = &[
+pub(super) const APPOINTMENT_SETS: &[EntitySet] = &[
     EntitySet {
         name: "AppointmentSet",
         type_name: "Appointment",
@@ -150,7 +170,7 @@ const APPOINTMENT_SETS: &[EntitySet] = &[
     ATTACHMENT_SET,
 ];
 
-const TASK_SETS: &[EntitySet] = &[
+pub(super) const TASK_SETS: &[EntitySet] = &[
     EntitySet {
         name: "Tasks",
         type_name: "Task",
@@ -182,11 +202,11 @@ const TASK_SETS: &[EntitySet] = &[
     ATTACHMENT_SET,
 ];
 
-const fn read_only(p: P) -> P {
+pub(super) const fn read_only(p: P) -> P {
     p.computed()
 }
 
-const PARTNER_SETS: &[EntitySet] = &[
+pub(super) const PARTNER_SETS: &[EntitySet] = &[
     EntitySet {
         name: "AccountCollection",
         type_name: "Account",
@@ -342,31 +362,37 @@ const SEARCH_SETS: &[EntitySet] = &[EntitySet {
 /// The services, indexed by [`ServiceId`] as usize.
 pub static SERVICES: [Service; 6] = [
     Service {
+        namespace_segment: "NAG",
         id: ServiceId::Appointments,
         name: "CRM_APPOINTMENT_SRV_01",
         sets: APPOINTMENT_SETS,
     },
     Service {
+        namespace_segment: "NAG",
         id: ServiceId::Tasks,
         name: "MAI_CRM_TASK_SRV",
         sets: TASK_SETS,
     },
     Service {
+        namespace_segment: "NAG",
         id: ServiceId::Partners,
         name: "CRM_BUPA_ODATA_SRV",
         sets: PARTNER_SETS,
     },
     Service {
+        namespace_segment: "NAG",
         id: ServiceId::Relationships,
         name: "MAICONNECT_CONTPERS_CDS",
         sets: RELATIONSHIP_SETS,
     },
     Service {
+        namespace_segment: "NAG",
         id: ServiceId::Employees,
         name: "MAICONNECT_EMPLOYEE_CDS",
         sets: EMPLOYEE_SETS,
     },
     Service {
+        namespace_segment: "NAG",
         id: ServiceId::PartnerSearch,
         name: "PARTNER_ADDRESS_SEARCH_SRV",
         sets: SEARCH_SETS,

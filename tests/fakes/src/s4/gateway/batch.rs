@@ -226,18 +226,24 @@ fn write_http(out: &mut String, r: &OdataResponse) {
     out.push_str("\r\n");
 }
 
+/// Whether an operation asked for JSON: its own `Accept` or `$format`,
+/// not the outer request's (Gateway formats each part by its operation).
+fn operation_wants_json(op: &Operation, query: &[(String, String)]) -> bool {
+    super::wants_json(query, &op.headers)
+}
+
 fn run(
     exec: &Exec,
     store: &mut crate::s4::store::Store,
     op: &Operation,
     ids: &[(String, String)],
-    json: bool,
 ) -> OdataResponse {
     let (path, query) = resolve(&op.url, ids);
+    let json = operation_wants_json(op, &query);
     let set_name = path.split(['(', '/']).next().unwrap_or("");
     let fault = lock(&exec.shared.faults).take(exec.service, set_name, &op.method);
     if let Some(e) = fault.and_then(|f| f.error()) {
-        return e.response(&exec.error_context(json));
+        return e.response(&exec.part_error_context(json));
     }
     match execute(
         exec,
@@ -249,7 +255,7 @@ fn run(
         &op.body,
     ) {
         Ok(r) => r,
-        Err(e) => e.response(&exec.error_context(json)),
+        Err(e) => e.response(&exec.part_error_context(json)),
     }
 }
 
@@ -272,10 +278,10 @@ pub fn handle(exec: &Exec, headers: &HeaderMap, body: &Bytes, json: bool) -> Oda
             Part::Single(op) => {
                 let r = if super::is_modifying(&op.method) {
                     SapError::bad_request(format!("{} must be sent inside a changeset", op.method))
-                        .response(&exec.error_context(json))
+                        .response(&exec.part_error_context(operation_wants_json(&op, &[])))
                 } else {
                     let mut store = lock(&exec.shared.store);
-                    run(exec, &mut store, &op, &ids, json)
+                    run(exec, &mut store, &op, &ids)
                 };
                 write_http(&mut out, &r);
             }
@@ -289,9 +295,9 @@ pub fn handle(exec: &Exec, headers: &HeaderMap, body: &Bytes, json: bool) -> Oda
                         SapError::bad_request(
                             "GET is not allowed inside a changeset; send it outside",
                         )
-                        .response(&exec.error_context(json))
+                        .response(&exec.part_error_context(operation_wants_json(op, &[])))
                     } else {
-                        run(exec, &mut store, op, &ids, json)
+                        run(exec, &mut store, op, &ids)
                     };
                     if r.status >= 400 {
                         failure = Some(r);

@@ -30,7 +30,8 @@ pub use faults::{FaultAction, FaultRule, Faults};
 use path::{QueryOptions, Resource};
 use sap_error::{ErrorContext, SapError};
 
-use super::edm::{ServiceId, metadata_document};
+use super::edm::{Service, ServiceId, metadata_document};
+use super::quirks::{ErrorShape, Quirks};
 use super::shared::{Shared, lock};
 use super::store::Store;
 
@@ -102,9 +103,14 @@ impl OdataResponse {
 pub struct Exec<'a> {
     /// The fake.
     pub shared: &'a Shared,
-    /// The service addressed.
+    /// The service addressed (its role).
     pub service: ServiceId,
-    /// Absolute service root, ending in `/`.
+    /// The service as the catalogue offers it (its names, what it hides).
+    pub model: &'static Service,
+    /// The departures from the kindest behaviour.
+    pub quirks: Quirks,
+    /// Absolute service root, ending in `/`, as the server writes it into
+    /// links (another host behind a proxy).
     pub service_url: String,
     /// The time of the request.
     pub now: DateTime<Utc>,
@@ -123,7 +129,18 @@ impl Exec<'_> {
             json,
             transaction_id: self.shared.hex(32),
             now: self.now,
+            shape: self.quirks.error_shape,
         }
+    }
+
+    /// The error context inside a `$batch`: a proxy can replace the body
+    /// of the whole answer, not of its parts.
+    fn part_error_context(&self, json: bool) -> ErrorContext {
+        let mut ctx = self.error_context(json);
+        if ctx.shape == ErrorShape::Html {
+            ctx.shape = ErrorShape::Gateway;
+        }
+        ctx
     }
 }
 
@@ -156,7 +173,7 @@ pub fn execute(
     headers: &HeaderMap,
     body: &Bytes,
 ) -> Result<OdataResponse, SapError> {
-    let service = exec.service.service();
+    let service = exec.model;
     let resource = path::parse_resource(service, resource_path)?;
     match (method, resource) {
         ("GET" | "HEAD", Resource::ServiceDocument) => {
@@ -222,9 +239,9 @@ fn is_modifying(method: &str) -> bool {
 
 /// The axum handler of everything under `/sap/opu/odata/`.
 pub async fn entry(State(shared): State<Arc<Shared>>, request: Request) -> Response {
-    let (latency, page_size, head_allowed) = {
+    let (latency, page_size, head_allowed, quirks) = {
         let s = lock(&shared.settings);
-        (s.latency, s.page_size, s.head_allowed)
+        (s.latency, s.page_size, s.head_allowed, s.quirks.clone())
     };
     if latency.fixed_ms > 0 || latency.jitter_ms > 0 {
         let jitter = if latency.jitter_ms > 0 {
@@ -247,6 +264,7 @@ pub async fn entry(State(shared): State<Arc<Shared>>, request: Request) -> Respo
             json,
             transaction_id: shared.hex(32),
             now,
+            shape: quirks.error_shape,
         })
         .into_http(head)
     };
@@ -285,9 +303,8 @@ pub async fn entry(State(shared): State<Arc<Shared>>, request: Request) -> Respo
     let (namespace, rest) = rest.split_once('/').unwrap_or((rest, ""));
     let (service_name, resource_path) = rest.split_once('/').unwrap_or((rest, ""));
     let service_name = service_name.split(';').next().unwrap_or(service_name);
-    let active = ServiceId::from_name(service_name).filter(|s| {
-        namespace.eq_ignore_ascii_case("NAG") && !lock(&shared.settings).inactive.contains(s)
-    });
+    let active = ServiceId::from_path(quirks.catalogue, namespace, service_name)
+        .filter(|s| !lock(&shared.settings).inactive.contains(s));
     let Some(service) = active else {
         return plain_error(
             None,
@@ -334,7 +351,10 @@ pub async fn entry(State(shared): State<Arc<Shared>>, request: Request) -> Respo
         .get("x-csrf-token")
         .and_then(|v| v.to_str().ok())
         .unwrap_or("");
-    if matches!(method.as_str(), "GET" | "HEAD") && csrf_header.eq_ignore_ascii_case("fetch") {
+    if quirks.csrf_off {
+        // Gateway without CSRF protection issues no token and checks none.
+    } else if matches!(method.as_str(), "GET" | "HEAD") && csrf_header.eq_ignore_ascii_case("fetch")
+    {
         extra = auth::fetch_token(&shared, &user, &headers);
     } else if is_modifying(&method) && !auth::token_valid(&shared, &headers) {
         return OdataResponse::new(403)
@@ -343,10 +363,19 @@ pub async fn entry(State(shared): State<Arc<Shared>>, request: Request) -> Respo
             .body(b"CSRF token validation failed".to_vec())
             .into_http(head);
     }
+    let origin = quirks
+        .internal_origin
+        .clone()
+        .unwrap_or_else(|| format!("http://{host}"));
     let exec = Exec {
         shared: &shared,
         service,
-        service_url: format!("http://{host}{ODATA_ROOT}{namespace}/{service_name}/"),
+        model: service.model(quirks.catalogue),
+        service_url: format!(
+            "{}{ODATA_ROOT}{namespace}/{service_name}/",
+            origin.trim_end_matches('/')
+        ),
+        quirks,
         now,
         page_size,
     };

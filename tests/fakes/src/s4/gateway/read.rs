@@ -26,16 +26,14 @@ pub fn write_entity(
     select: Option<&[String]>,
     expand: &[String],
 ) {
-    let set = row.set;
+    // The stored layout is the same in every catalogue; the service shows
+    // its own names and leaves out what it does not offer.
+    let set = exec.model.set(row.set.name).unwrap_or(row.set);
     let uri = format!("{}{}{}", exec.service_url, set.name, row.key_predicate());
     let _ = write!(
         out,
         "{{\"__metadata\":{{\"id\":{u},\"uri\":{u},\"type\":{}",
-        quote(&format!(
-            "{}.{}",
-            exec.service.service().namespace(),
-            set.type_name
-        )),
+        quote(&format!("{}.{}", exec.model.namespace(), set.type_name)),
         u = quote(&uri)
     );
     if let Some(etag) = &row.etag {
@@ -56,7 +54,7 @@ pub fn write_entity(
     out.push('}');
     let selected = |name: &str| select.is_none_or(|s| s.iter().any(|n| n == name));
     for (p, v) in set.properties.iter().zip(&row.values) {
-        if selected(p.name) {
+        if !p.hidden && selected(p.name) {
             let _ = write!(out, ",{}:{}", quote(p.name), v.to_json());
         }
     }

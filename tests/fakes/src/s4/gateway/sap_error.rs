@@ -16,6 +16,7 @@ use chrono::{DateTime, Utc};
 
 use super::OdataResponse;
 use crate::s4::edm::ServiceId;
+use crate::s4::quirks::ErrorShape;
 
 /// Service not found / not activated.
 pub const SERVICE_NOT_FOUND: &str = "/IWFND/MED/170";
@@ -82,6 +83,8 @@ pub struct ErrorContext {
     pub transaction_id: String,
     /// The time of the error.
     pub now: DateTime<Utc>,
+    /// The shape of the body.
+    pub shape: ErrorShape,
 }
 
 fn xml_escape(text: &str) -> String {
@@ -92,12 +95,55 @@ fn xml_escape(text: &str) -> String {
 }
 
 impl SapError {
+    /// The HTML page a reverse proxy answers with in its place.
+    fn html(&self) -> String {
+        let reason = axum::http::StatusCode::from_u16(self.status)
+            .ok()
+            .and_then(|s| s.canonical_reason())
+            .unwrap_or("Error");
+        format!(
+            "<!DOCTYPE HTML PUBLIC \"-//IETF//DTD HTML 2.0//EN\">\n<html><head>\n<title>{status} {reason}</title>\n</head><body>\n<h1>{reason}</h1>\n<p>The server could not complete the request.</p>\n<hr>\n<address>Apache Server at s4.example.com Port 443</address>\n</body></html>\n",
+            status = self.status
+        )
+    }
+
     /// The response carrying this error.
     pub fn response(&self, ctx: &ErrorContext) -> OdataResponse {
         let timestamp = crate::s4::value::abap_timestamp(&ctx.now);
         let service_id = ctx.service.map(ServiceId::name).unwrap_or("");
         let property = self.property.clone().unwrap_or_default();
-        let (content_type, body) = if ctx.json {
+        let (content_type, body) = if ctx.shape == ErrorShape::Html {
+            ("text/html; charset=iso-8859-1", self.html())
+        } else if ctx.json && ctx.shape == ErrorShape::PlainText {
+            (
+                "application/json",
+                serde_json::json!({ "error": self.message }).to_string(),
+            )
+        } else if ctx.json && ctx.shape == ErrorShape::MessageObjects {
+            let target = self
+                .property
+                .clone()
+                .map_or(serde_json::Value::Null, Into::into);
+            let body = serde_json::json!({
+                "error": {
+                    "code": self.code,
+                    "message": self.message,
+                    "target": target,
+                    "innererror": {
+                        "transactionid": ctx.transaction_id,
+                        "timestamp": timestamp,
+                        "errordetails": [{
+                            "code": self.code,
+                            "message": {"lang": "en", "value": self.message},
+                            "propertyref": target,
+                            "severity": "error",
+                            "target": target
+                        }]
+                    }
+                }
+            });
+            ("application/json", body.to_string())
+        } else if ctx.json {
             let body = serde_json::json!({
                 "error": {
                     "code": self.code,
@@ -172,7 +218,32 @@ mod tests {
             json,
             transaction_id: "0123456789ABCDEF0123456789ABCDEF".into(),
             now: DateTime::from_timestamp(1_796_979_600, 0).unwrap(),
+            shape: ErrorShape::Gateway,
         }
+    }
+
+    #[test]
+    fn the_other_shapes_carry_the_same_message() {
+        let e = SapError::new(404, RESOURCE_NOT_FOUND, "No such task");
+        let body = |shape| {
+            let r = e.response(&ErrorContext { shape, ..ctx(true) });
+            assert_eq!(r.status, 404);
+            String::from_utf8(r.body.to_vec()).unwrap()
+        };
+        assert_eq!(body(ErrorShape::PlainText), r#"{"error":"No such task"}"#);
+        let v: serde_json::Value = serde_json::from_str(&body(ErrorShape::MessageObjects)).unwrap();
+        assert_eq!(v["error"]["message"], "No such task");
+        assert_eq!(
+            v["error"]["innererror"]["errordetails"][0]["message"]["value"],
+            "No such task"
+        );
+        assert!(v["error"]["innererror"]["errordetails"][0]["target"].is_null());
+        let html = body(ErrorShape::Html);
+        assert!(html.contains("<title>404 Not Found</title>"), "{html}");
+        assert!(
+            !html.contains("No such task"),
+            "a proxy knows nothing of it"
+        );
     }
 
     #[test]

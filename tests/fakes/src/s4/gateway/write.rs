@@ -28,6 +28,62 @@ impl From<WriteError> for SapError {
     }
 }
 
+/// The error of a refused write as the server in `exec` answers it: a
+/// duplicate key is a business error, or (with the quirk) a database
+/// error that the data provider passes on as a 500.
+fn refused(exec: &Exec, e: WriteError) -> SapError {
+    match e {
+        WriteError::Duplicate(_) if exec.quirks.duplicate_as_database_error => SapError::new(
+            500,
+            "SY/530",
+            "Database error: duplicate key when inserting into table CRMD_ORDERADM_H",
+        ),
+        other => other.into(),
+    }
+}
+
+/// Refuses a payload that names a property or navigation the service
+/// does not offer (SAP's standard service lacks the `/NAG/` additions).
+fn check_names(
+    set: &EntitySet,
+    model: &crate::s4::edm::Service,
+    map: &Map<String, J>,
+) -> Result<(), SapError> {
+    for (name, value) in map {
+        if name == "__metadata" || set.index(name).is_some() {
+            continue;
+        }
+        let Some(nav) = set.navigation(name) else {
+            return Err(SapError::new(
+                400,
+                BUSINESS,
+                format!(
+                    "Property '{name}' is invalid: type '{}' has no such property",
+                    set.type_name
+                ),
+            )
+            .with_property(Some(name.clone())));
+        };
+        let Some(target) = model.set(nav.target) else {
+            continue;
+        };
+        let items = match value {
+            J::Array(items) => items.as_slice(),
+            J::Object(o) => o
+                .get("results")
+                .and_then(J::as_array)
+                .map_or(&[][..], Vec::as_slice),
+            _ => &[],
+        };
+        for item in items {
+            if let J::Object(m) = item {
+                check_names(target, model, m)?;
+            }
+        }
+    }
+    Ok(())
+}
+
 fn header<'h>(headers: &'h HeaderMap, name: &str) -> Option<&'h str> {
     headers.get(name).and_then(|v| v.to_str().ok())
 }
@@ -146,13 +202,28 @@ pub fn modify(
     let today = exec.today();
     let current = match &path.key {
         Some(key) => Some(store.row(exec.service, set, key, today).ok_or_else(|| {
+            let shown = key
+                .iter()
+                .map(Value::to_literal)
+                .collect::<Vec<_>>()
+                .join(",");
+            // Some servers check If-Match before they look for the entity.
+            if method == "DELETE"
+                && exec.quirks.delete_gone_412
+                && header(headers, "if-match").is_some()
+            {
+                return SapError::new(
+                    412,
+                    ETAG_STALE,
+                    format!(
+                        "Precondition failed for {} ({shown}): the ETag does not match",
+                        set.type_name
+                    ),
+                );
+            }
             SapError::not_found(format!(
-                "Resource not found for segment '{}' {}: no such entity",
-                set.type_name,
-                key.iter()
-                    .map(Value::to_literal)
-                    .collect::<Vec<_>>()
-                    .join(",")
+                "Resource not found for segment '{}' {shown}: no such entity",
+                set.type_name
             ))
         })?),
         None => None,
@@ -161,20 +232,25 @@ pub fn modify(
         ("POST", None, None) => match (kind_of(set), set.name) {
             (Some(kind), _) => {
                 let map = payload(body)?;
+                check_names(set, exec.model, &map)?;
                 let expand: Vec<String> = set
                     .navigations
                     .iter()
                     .filter(|n| map.contains_key(n.name))
                     .map(|n| n.name.to_owned())
                     .collect();
-                let guid = store.create_activity(kind, &map, now)?;
+                let guid = store
+                    .create_activity_with(kind, &map, now, exec.quirks.server_keys)
+                    .map_err(|e| refused(exec, e))?;
                 let row = store
                     .row(exec.service, set, &[Value::Guid(guid)], today)
                     .ok_or_else(|| SapError::not_found("created activity vanished"))?;
                 Ok(created(exec, store, &row, &expand))
             }
             (None, "AttendeeSet") => {
-                let (g, p) = store.create_attendee(&payload(body)?, now)?;
+                let map = payload(body)?;
+                check_names(set, exec.model, &map)?;
+                let (g, p) = store.create_attendee(&map, now)?;
                 let row = store
                     .row(exec.service, set, &[Value::Guid(g), Value::Guid(p)], today)
                     .ok_or_else(|| SapError::not_found("created attendee vanished"))?;
@@ -187,9 +263,10 @@ pub fn modify(
         },
         ("POST", Some(parent), Some("Attendee")) => {
             let mut map = payload(body)?;
+            let target = exec.model.set("AttendeeSet").unwrap_or(set);
+            check_names(target, exec.model, &map)?;
             map.insert("Guid".into(), parent.get("Guid").to_json());
             let (g, p) = store.create_attendee(&map, now)?;
-            let target = exec.service.service().set("AttendeeSet").unwrap_or(set);
             let row = store
                 .row(
                     exec.service,
@@ -200,7 +277,7 @@ pub fn modify(
                 .ok_or_else(|| SapError::not_found("created attendee vanished"))?;
             Ok(created(exec, store, &row, &[]))
         }
-        ("POST", Some(parent), Some("Attachments")) => {
+        ("POST", Some(parent), Some("Attachments" | "AppointmentToAttachment")) => {
             let Some(kind) = kind_of(set) else {
                 return Err(not_allowed(method, set));
             };
@@ -211,7 +288,7 @@ pub fn modify(
             let mime = header(headers, "content-type").unwrap_or("application/octet-stream");
             let guid = guid_key(&parent.key(), 0);
             let id = store.create_attachment(kind, guid, &file_name, mime, body.clone(), now)?;
-            let target = exec.service.service().set("AttachmentSet").unwrap_or(set);
+            let target = exec.model.set("AttachmentSet").unwrap_or(set);
             let row = store
                 .row(exec.service, target, &[Value::Text(id)], today)
                 .ok_or_else(|| SapError::not_found("created attachment vanished"))?;
@@ -219,23 +296,19 @@ pub fn modify(
         }
         ("PUT" | "MERGE" | "PATCH", Some(row), None) if !path.value => {
             let replace = method == "PUT";
+            let map = payload(body)?;
+            check_names(set, exec.model, &map)?;
             match (kind_of(set), set.name) {
                 (Some(kind), _) => {
                     check_if_match(&row, headers)?;
-                    store.update_activity(
-                        kind,
-                        guid_key(&row.key(), 0),
-                        &payload(body)?,
-                        replace,
-                        now,
-                    )?;
+                    store.update_activity(kind, guid_key(&row.key(), 0), &map, replace, now)?;
                 }
                 (None, "AttendeeSet") => {
                     let key = row.key();
                     store.update_attendee(
                         guid_key(&key, 0),
                         guid_key(&key, 1),
-                        &payload(body)?,
+                        &map,
                         replace,
                         now,
                     )?;
@@ -243,6 +316,12 @@ pub fn modify(
                 _ => return Err(not_allowed(method, set)),
             }
             let after = store.row(exec.service, set, &row.key(), today);
+            if exec.quirks.update_returns_entity
+                && kind_of(set).is_some()
+                && let Some(after) = &after
+            {
+                return Ok(entity_response(200, exec, store, after, &[], None));
+            }
             let mut r = OdataResponse::new(204);
             if let Some(etag) = after.and_then(|a| a.etag) {
                 r = r.header("etag", &etag);

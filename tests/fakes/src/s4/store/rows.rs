@@ -301,7 +301,7 @@ impl Store {
                     })
                     .unwrap_or_default()
             }
-            (_, "Attachments") => {
+            (_, "Attachments" | "AppointmentToAttachment") => {
                 let guid = parent.get("Guid").clone();
                 self.rows(service, attachment_set_of(service, target), today)
                     .into_iter()

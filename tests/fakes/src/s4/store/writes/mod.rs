@@ -164,11 +164,24 @@ impl Store {
         payload: &Map<String, J>,
         now: DateTime<Utc>,
     ) -> Result<Uuid, WriteError> {
+        self.create_activity_with(kind, payload, now, false)
+    }
+
+    /// The same; with `server_keys` the GUID sent is ignored and one of
+    /// the server's own assigned, as a service whose create ignores the key
+    /// does.
+    pub fn create_activity_with(
+        &mut self,
+        kind: ActivityKind,
+        payload: &Map<String, J>,
+        now: DateTime<Utc>,
+        server_keys: bool,
+    ) -> Result<Uuid, WriteError> {
         let set = kind.set();
         let (values, inline) = parse(set, payload, true)?;
         let guid = match guid_of(&values, set, "Guid") {
-            Some(g) => g,
-            None => self.new_guid(),
+            Some(g) if !server_keys => g,
+            _ => self.new_guid(),
         };
         if self.activities(kind).contains_key(&guid) {
             return Err(WriteError::Duplicate(format!(

@@ -8,7 +8,10 @@ use maiconnect_core::{ErrorKind, PortError, Retry};
 
 use crate::wire::sap_error::SapError;
 
-/// An HTTP failure of one request, with SAP's error body when it sent one.
+pub mod codes;
+
+/// An HTTP failure of one request, with what the server said: SAP's error
+/// body, or the text of whatever else came (a proxy's HTML page).
 #[derive(Debug, Clone, PartialEq)]
 pub struct HttpFailure {
     /// What was being done, naming the object (`GET AppointmentSet(guid'…')`).
@@ -17,39 +20,60 @@ pub struct HttpFailure {
     pub status: u16,
     /// SAP Gateway's error body, if the server sent one.
     pub sap: Option<SapError>,
+    /// The readable text of a body that is not an SAP error (an HTML page
+    /// reduced to its title and text), cut to a few hundred characters.
+    pub text: Option<String>,
     /// The server's `Retry-After` hint.
     pub retry_after: Option<Duration>,
+    /// Whether the service itself is missing: the 404 came for the service
+    /// root or `$metadata`, or the root answered 404 when asked.
+    pub service_missing: bool,
 }
 
 impl HttpFailure {
-    /// Whether SAP said the object exists already (a repeated create).
-    pub fn says_already_exists(&self) -> bool {
-        if self.status == 409 {
-            return true;
+    /// A failure with status `status` and no body.
+    pub fn bare(context: &str, status: u16) -> HttpFailure {
+        HttpFailure {
+            context: context.to_owned(),
+            status,
+            sap: None,
+            text: None,
+            retry_after: None,
+            service_missing: false,
         }
-        let Some(sap) = &self.sap else { return false };
-        let texts = std::iter::once(sap.message.as_str())
-            .chain(sap.details.iter().map(|d| d.message.as_str()));
-        texts.map(str::to_ascii_lowercase).any(|t| {
-            t.contains("already exist")
-                || t.contains("exists already")
-                || t.contains("duplicate key")
-        })
     }
 
-    /// Whether SAP said that the service itself does not exist (not active
-    /// in /IWFND/MAINT_SERVICE), rather than one object.
+    /// Whether SAP's codes say so: `code` is the error's or a detail's.
+    pub fn has_code(&self, code: &str) -> bool {
+        self.sap.as_ref().is_some_and(|s| s.has_code(code))
+    }
+
+    /// Whether the server said the object exists already (a repeated
+    /// create): 409, or one of the [`codes::DUPLICATE_KEY`].
+    pub fn says_already_exists(&self) -> bool {
+        self.status == 409 || codes::DUPLICATE_KEY.iter().any(|c| self.has_code(c))
+    }
+
+    /// Whether the service itself does not exist (not active in
+    /// /IWFND/MAINT_SERVICE), rather than one object.
     pub fn says_no_service(&self) -> bool {
-        self.sap.as_ref().is_some_and(|s| {
-            s.code == "/IWFND/MED/170" || s.message.contains("No service found for namespace")
-        })
+        self.service_missing || self.has_code(codes::SERVICE_NOT_FOUND)
+    }
+
+    /// Whether a 404 came without an SAP error body that names its code,
+    /// so that it may be a proxy's answer for a missing service rather
+    /// than Gateway's for a missing object.
+    pub fn is_bare_not_found(&self) -> bool {
+        self.status == 404
+            && self.sap.as_ref().is_none_or(|s| s.code.trim().is_empty())
+            && !self.service_missing
     }
 
     fn kind(&self) -> ErrorKind {
         match self.status {
             401 => ErrorKind::Unauthenticated,
             403 => ErrorKind::PermissionDenied,
-            404 if self.says_no_service() => ErrorKind::Misconfigured,
+            _ if self.says_no_service() => ErrorKind::Misconfigured,
             404 | 410 => ErrorKind::NotFound,
             _ if self.says_already_exists() => ErrorKind::AlreadyExists,
             412 => ErrorKind::Conflict,
@@ -61,21 +85,21 @@ impl HttpFailure {
         }
     }
 
-    /// What the administrator should check for this status.
+    /// What the administrator should check for this failure.
     fn hint(&self) -> &'static str {
         match self.status {
             401 => "check the communication user's name and password (or the bearer token)",
             403 => {
                 "the communication user lacks the role /NAG/SAP_MAICONNECT (or a CSRF token was refused)"
             }
-            404 if self.says_no_service() => {
-                "activate the service in /IWFND/MAINT_SERVICE with system alias LOCAL"
+            _ if self.says_no_service() => {
+                "the service is not active: activate it in /IWFND/MAINT_SERVICE with system alias LOCAL, or correct the service path (and any proxy in front of the Gateway)"
             }
             404 => "the object does not exist (or the service path is wrong)",
             407 => {
                 "a proxy between the hub and S/4HANA demands authentication (407 Proxy Authentication Required): set or correct user and password under [s4] proxy"
             }
-            409 => "the object exists already",
+            _ if self.says_already_exists() => "the object exists already",
             413 => "the request is larger than the server accepts",
             429 => "S/4HANA asks to slow down; retry after the hinted delay",
             501 => {
@@ -92,8 +116,10 @@ impl HttpFailure {
 impl fmt::Display for HttpFailure {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(f, "{}: HTTP {}", self.context, self.status)?;
-        if let Some(sap) = &self.sap {
-            write!(f, " ({sap})")?;
+        match (&self.sap, &self.text) {
+            (Some(sap), _) => write!(f, " ({sap})")?,
+            (None, Some(text)) => write!(f, " (the server said: {text:?})")?,
+            (None, None) => f.write_str(" (no error body)")?,
         }
         write!(f, "; {}", self.hint())
     }
@@ -115,6 +141,16 @@ pub enum ODataError {
         object: String,
         /// The current version, when the server sent it.
         current: Option<Version>,
+    },
+    /// A create found the object there already: under the key sent, or
+    /// (on a server that assigns its own keys) as the object made for the
+    /// same Outlook item.
+    #[error("{object} exists already in S/4HANA ({why}); read it instead of creating it again")]
+    AlreadyExists {
+        /// The object.
+        object: String,
+        /// How that was found out.
+        why: String,
     },
     /// `428 Precondition Required`: the write carried no `If-Match`.
     #[error(
@@ -154,7 +190,7 @@ pub enum ODataError {
     Batch(String),
     /// A next-page link to another server.
     #[error(
-        "{context}: the next-page link {next:?} points to another origin than the service ({expected}); refusing to follow it — check the Gateway's external host name settings"
+        "{context}: the next-page link {next:?} points to another origin than the service ({expected}) and cannot be followed below the service root (strict next links are on, or the link does not name the service); check the Gateway's external host name settings or turn strict next links off"
     )]
     CrossOrigin {
         /// The listing.
@@ -213,12 +249,7 @@ impl ODataError {
 
     /// A not-found error of an object that was expected to exist.
     pub fn gone(context: &str) -> Self {
-        ODataError::Http(Box::new(HttpFailure {
-            context: context.to_owned(),
-            status: 404,
-            sap: None,
-            retry_after: None,
-        }))
+        ODataError::Http(Box::new(HttpFailure::bare(context, 404)))
     }
 
     /// The class of error.
@@ -226,6 +257,7 @@ impl ODataError {
         match self {
             ODataError::Http(h) => h.kind(),
             ODataError::Conflict { .. } => ErrorKind::Conflict,
+            ODataError::AlreadyExists { .. } => ErrorKind::AlreadyExists,
             ODataError::PreconditionRequired { .. } => ErrorKind::Invalid,
             ODataError::Transport { .. } => ErrorKind::Unavailable,
             ODataError::Json { .. } | ODataError::Batch(_) | ODataError::Mapping { .. } => {
@@ -279,10 +311,9 @@ mod tests {
 
     fn http(status: u16, sap: Option<SapError>) -> ODataError {
         ODataError::Http(Box::new(HttpFailure {
-            context: "GET AppointmentSet(guid'x')".into(),
-            status,
             sap,
             retry_after: Some(Duration::from_secs(7)),
+            ..HttpFailure::bare("GET AppointmentSet(guid'x')", status)
         }))
     }
 
@@ -324,17 +355,55 @@ mod tests {
     }
 
     #[test]
-    fn gateway_messages_saying_exists_mean_already_exists() {
-        let sap = SapError {
-            code: "CRM_ORDER/001".into(),
+    fn duplicates_are_known_by_code_not_by_text() {
+        // English text alone says nothing: a German logon, another release.
+        let text_only = SapError {
+            code: "/IWBEP/CX_MGW_BUSI_EXCEPTION".into(),
             message: "Activity 0050568C already exists".into(),
             ..SapError::default()
         };
-        let e = http(400, Some(sap));
+        assert_eq!(http(400, Some(text_only)).kind(), ErrorKind::Invalid);
+        // A database's duplicate key, in the error or in a detail, as a 500.
+        let dump = SapError {
+            code: "/IWBEP/CX_MGW_TECH_EXCEPTION".into(),
+            message: "Ein Datensatz mit diesem Schlüssel existiert bereits".into(),
+            details: vec![crate::wire::sap_error::ErrorDetail {
+                code: "SAPSQL_ARRAY_INSERT_DUPREC".into(),
+                ..Default::default()
+            }],
+            ..SapError::default()
+        };
+        let e = http(500, Some(dump));
         assert_eq!(e.kind(), ErrorKind::AlreadyExists);
+        assert!(e.to_string().contains("exists already"), "{e}");
         let port: PortError = e.into();
         assert_eq!(port.kind, ErrorKind::AlreadyExists);
         assert_eq!(port.retry, Retry::Never);
+        let cap = SapError {
+            code: "entity_already_exists".into(),
+            ..SapError::default()
+        };
+        assert_eq!(http(400, Some(cap)).kind(), ErrorKind::AlreadyExists);
+    }
+
+    #[test]
+    fn a_bare_404_of_the_service_is_a_missing_service() {
+        let mut f = HttpFailure::bare("GET $metadata", 404);
+        f.text = Some("404 Not Found: The requested URL was not found".into());
+        assert!(f.is_bare_not_found());
+        f.service_missing = true;
+        let e = ODataError::Http(Box::new(f));
+        assert_eq!(e.kind(), ErrorKind::Misconfigured);
+        let text = e.to_string();
+        assert!(
+            text.contains("the server said: \"404 Not Found")
+                && text.contains("/IWFND/MAINT_SERVICE"),
+            "{text}"
+        );
+        assert!(
+            http(400, None).to_string().contains("(no error body)"),
+            "a failure says when nothing came"
+        );
     }
 
     #[test]
