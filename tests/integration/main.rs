@@ -11,6 +11,7 @@ mod contacts;
 mod crash;
 mod environments;
 mod gateways;
+mod golden;
 mod harness;
 mod partners;
 mod private;

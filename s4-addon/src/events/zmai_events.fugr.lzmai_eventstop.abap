@@ -1,0 +1,1 @@
+FUNCTION-POOL zmai_events.                  "MESSAGE-ID ..
